@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  // Integration tests start servers and browsers; one worker per core is plenty on CI's 2 cores.
+  maxWorkers: 2,
+  testTimeout: 60000,
+  setupFiles: ['<rootDir>/tests/support/jest-setup.ts'],
+};

@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { addDemoCommand } from './commands/demo-command';
+import { addGenerateCommand } from './commands/generate-command';
+import { addJobsCommand, addRunCommand } from './commands/run-command';
+import { closeAllConnections } from './connections/connection';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ExitCode, exitCodeOf, messageOf } from './core/errors';
+import { packageRoot } from './core/package-root';
+import { redact } from './core/secrets';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('soundlake')
+    .description(
+      'Job runner for music data: extract (files, Spotify, DistroKid), transform into typed rows, and land\n' +
+        'gzip CSV partitions in a lake (a folder or S3) for Snowpipe to load into Snowflake.',
+    )
+    .version(packageVersion())
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', '\nStart with `soundlake demo`, then `soundlake run listening-events --help`.');
+  addJobsCommand(program);
+  addRunCommand(program);
+  addGenerateCommand(program);
+  addDemoCommand(program);
+  // Usage errors go through one place so they exit 2 like configuration errors.
+  const exitOverride = (command: Command) => {
+    command.exitOverride();
+    command.commands.forEach(exitOverride);
+  };
+  exitOverride(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (documented in the README). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; commander already printed the message.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    process.stderr.write(`soundlake: ${redact(messageOf(error))}\n`);
+    return exitCodeOf(error);
+  } finally {
+    await closeAllConnections();
+  }
+}

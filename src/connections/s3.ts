@@ -1,0 +1,69 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../core/config';
+import { lazyConnection } from './connection';
+
+/** `[s3]` settings, read and validated before any I/O. */
+export interface S3Settings {
+  region: string;
+  /** S3-compatible endpoint (MinIO, s3rver); undefined for AWS. */
+  endpoint?: string;
+  forcePathStyle: boolean;
+  kmsKeyId?: string;
+  /** Uploads and copies in flight at once. */
+  concurrency: number;
+  requestTimeoutMs: number;
+  maxAttempts: number;
+}
+
+export function readS3Settings(config: Config): S3Settings {
+  const endpoint = config.optionalString('s3', 'endpoint');
+  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint)) {
+    config.fail('s3', 'endpoint', 'an http:// or https:// URL, or nothing for AWS');
+  }
+  return {
+    region: config.string('s3', 'region'),
+    endpoint,
+    forcePathStyle: config.bool('s3', 'force_path_style'),
+    kmsKeyId: config.optionalString('s3', 'kms_key_id'),
+    concurrency: config.int('s3', 'concurrency', { min: 1, max: 64 }),
+    requestTimeoutMs: config.int('s3', 'request_timeout_ms', { min: 1000, max: 600_000, unit: 'milliseconds' }),
+    maxAttempts: config.int('s3', 'max_attempts', { min: 1, max: 20 }),
+  };
+}
+
+let settings: S3Settings | undefined;
+
+const connection = lazyConnection(
+  () => {
+    if (!settings) throw new Error('S3 used before configureS3()');
+    return new S3Client({
+      region: settings.region,
+      endpoint: settings.endpoint,
+      // S3-compatible servers want the bucket in the path; an explicit endpoint implies it too.
+      forcePathStyle: settings.forcePathStyle || settings.endpoint !== undefined,
+      maxAttempts: settings.maxAttempts,
+      requestHandler: { requestTimeout: settings.requestTimeoutMs, connectionTimeout: 10_000 },
+      // SDK ≥ 3.729 sends streamed bodies aws-chunked with trailing checksums, which S3-compatible
+      // servers may store verbatim inside the object (s3rver does). AWS itself accepts either.
+      ...(settings.endpoint !== undefined
+        ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const }
+        : {}),
+    });
+  },
+  (client) => client.destroy(),
+);
+
+/** Sets the settings the lazy client is created with; a change closes the current client. */
+export async function configureS3(next: S3Settings): Promise<void> {
+  if (settings && JSON.stringify(settings) !== JSON.stringify(next)) await connection.close();
+  settings = next;
+}
+
+export function s3Settings(): S3Settings {
+  if (!settings) throw new Error('S3 used before configureS3()');
+  return settings;
+}
+
+export function s3Client(): S3Client {
+  return connection.get();
+}

@@ -1,0 +1,74 @@
+/**
+ * Error classes and the process exit codes they map to (documented in the README):
+ * 0 success · 1 the run failed · 2 usage or configuration error · 3 a person must act · 4 the source changed shape.
+ */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  needsPerson: 3,
+  sourceChanged: 4,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Base class: every error soundlake raises on purpose says which exit code it ends the run with. */
+export class SoundlakeError extends Error {
+  readonly exitCode: ExitCodeValue;
+  constructor(message: string, exitCode: ExitCodeValue, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** A bad flag, a bad config value or a missing required key: fails before any I/O. */
+export class ConfigError extends SoundlakeError {
+  constructor(message: string) {
+    super(message, ExitCode.usage);
+  }
+}
+
+/** Worth retrying: 429, 5xx, timeouts, connection resets. `retryAfterMs` comes from Retry-After. */
+export class TransientError extends SoundlakeError {
+  readonly retryAfterMs?: number;
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, ExitCode.failed, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/** Not worth retrying: bad credentials, other 4xx, broken invariants. The message says what to do. */
+export class PermanentError extends SoundlakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.failed, options);
+  }
+}
+
+/** An expired login or token: only a person can fix it (exit 3). */
+export class NeedsPersonError extends SoundlakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.needsPerson, options);
+  }
+}
+
+/** The source answered in a shape we do not understand (exit 4): schema drift, a redesigned page. */
+export class SourceChangedError extends SoundlakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.sourceChanged, options);
+  }
+}
+
+/** The run was aborted (SIGTERM/SIGINT); nothing was committed. */
+export class AbortedError extends SoundlakeError {
+  constructor(reason: string) {
+    super(`run aborted: ${reason}; nothing was committed`, ExitCode.failed);
+  }
+}
+
+export function exitCodeOf(error: unknown): ExitCodeValue {
+  return error instanceof SoundlakeError ? error.exitCode : ExitCode.failed;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,35 @@
+/**
+ * Runs async tasks with at most `concurrency` in flight; `drain()` waits for all and rethrows the
+ * first failure. (p-limit does this too, but its current major is ESM-only, which CommonJS jest
+ * cannot load without extra setup.)
+ */
+export class TaskPool {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly pending = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly concurrency: number) {}
+
+  /** Queues the task; resolves once it has started (so callers feel backpressure). */
+  async add(task: () => Promise<void>): Promise<void> {
+    if (this.failure) throw this.failure.error;
+    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    const promise = task()
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.running--;
+        this.pending.delete(promise);
+        this.waiting.shift()?.();
+      });
+    this.pending.add(promise);
+  }
+
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    if (this.failure) throw this.failure.error;
+  }
+}

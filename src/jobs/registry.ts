@@ -1,0 +1,22 @@
+import { runJob, type RunOptions, type RunResult } from '../runner';
+import type { TableDef } from '../core/table';
+import type { Job } from './job';
+import { listeningEventsJob } from './listening-events';
+
+/** A registered job with its types closed over, so the CLI can list and run any of them. */
+export interface JobEntry {
+  name: string;
+  description: string;
+  tables: readonly TableDef[];
+  run(options: RunOptions): Promise<RunResult>;
+}
+
+function register<C, R>(job: Job<C, R>): JobEntry {
+  return { name: job.name, description: job.description, tables: job.tables, run: (options) => runJob(job, options) };
+}
+
+export const JOBS: readonly JobEntry[] = [register(listeningEventsJob)];
+
+export function findJob(name: string): JobEntry | undefined {
+  return JOBS.find((job) => job.name === name);
+}

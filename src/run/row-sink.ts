@@ -1,0 +1,119 @@
+import { formatRow } from '../core/csv-row';
+import { validateRow } from '../core/row-validation';
+import { columnIndex, qualifiedName, rejectsTable, type ColumnType, type Row, type TableDef } from '../core/table';
+import type { PartitionedWriter } from '../lake/partitioned-writer';
+import type { Origin, RowEmitter } from '../jobs/job';
+import type { InputLedger } from './input-ledger';
+
+interface TablePlan {
+  types: ColumnType[];
+  /** Index of the partition column, or -1 for the run's logical date. */
+  partitionIndex: number;
+  keyIndexes: number[];
+  rejects: TableDef;
+  rejectTypes: ColumnType[];
+  /** Rows kept until the end when the table dedupes within the run: key → latest row. */
+  latest?: Map<string, { row: Row; origin: Origin }>;
+}
+
+export interface TableCounts {
+  rows: number;
+  rejects: number;
+}
+
+const asText = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
+
+/**
+ * The runner's RowEmitter: validates rows against their table, keeps the last row per key for
+ * tables that dedupe within a run, serialises, and routes rows and rejects to the writer.
+ * Writes are queued as promises only when the writer needs one (opening or rolling a part).
+ */
+export class RowSink implements RowEmitter {
+  private readonly plans = new Map<TableDef, TablePlan>();
+  private readonly waits: Promise<void>[] = [];
+  readonly counts = new Map<string, TableCounts>();
+  readonly rejectReasons = new Map<string, number>();
+
+  constructor(
+    private readonly writer: PartitionedWriter,
+    private readonly inputs: InputLedger,
+    private readonly logicalDate: string,
+  ) {}
+
+  private plan(table: TableDef): TablePlan {
+    let plan = this.plans.get(table);
+    if (!plan) {
+      const rejects = rejectsTable(table);
+      plan = {
+        types: table.columns.map((c) => c.type),
+        partitionIndex: table.partitionBy === null ? -1 : columnIndex(table, table.partitionBy),
+        keyIndexes: table.primaryKey.map((k) => columnIndex(table, k)),
+        rejects,
+        rejectTypes: rejects.columns.map((c) => c.type),
+        latest: table.dedupeWithinRun ? new Map() : undefined,
+      };
+      this.plans.set(table, plan);
+      this.counts.set(qualifiedName(table), { rows: 0, rejects: 0 });
+    }
+    return plan;
+  }
+
+  row(table: TableDef, row: Row, origin: Origin): void {
+    const problem = validateRow(table, row);
+    if (problem !== undefined) {
+      this.reject(table, problem, row.map(asText), origin);
+      return;
+    }
+    const plan = this.plan(table);
+    if (plan.latest) {
+      const key = plan.keyIndexes.map((i) => String(row[i])).join('\u0000');
+      const previous = plan.latest.get(key);
+      plan.latest.set(key, { row, origin });
+      if (previous) {
+        const where = origin.line === undefined ? origin.input : `${origin.input} line ${origin.line}`;
+        this.reject(table, `duplicate ${table.primaryKey.join('+')}: superseded by ${where}`, previous.row.map(asText), previous.origin);
+      }
+      return;
+    }
+    this.write(table, plan, row, origin);
+  }
+
+  private write(table: TableDef, plan: TablePlan, row: Row, origin: Origin): void {
+    const date = plan.partitionIndex < 0 ? this.logicalDate : (row[plan.partitionIndex] as string).slice(0, 10);
+    const wait = this.writer.write('raw', table, date, formatRow(row, plan.types));
+    if (wait) this.waits.push(wait);
+    this.inputs.wrote(origin.input);
+    this.counts.get(qualifiedName(table))!.rows++;
+  }
+
+  reject(table: TableDef, reason: string, fields: readonly (string | undefined)[], origin: Origin, extraFields?: readonly string[]): void {
+    const plan = this.plan(table);
+    const values: Row = [reason, origin.input, origin.line ?? null];
+    for (let i = 0; i < table.columns.length; i++) values.push(fields[i] ?? null);
+    values.push(extraFields && extraFields.length > 0 ? JSON.stringify(extraFields) : null);
+    const wait = this.writer.write('rejects', plan.rejects, this.logicalDate, formatRow(values, plan.rejectTypes));
+    if (wait) this.waits.push(wait);
+    this.inputs.rejected(origin.input);
+    this.counts.get(qualifiedName(table))!.rejects++;
+    // Reasons are short fixed phrases per column; a duplicate's names its superseding line, so it is grouped.
+    const group = reason.startsWith('duplicate ') ? reason.slice(0, reason.indexOf(':')) : reason;
+    this.rejectReasons.set(group, (this.rejectReasons.get(group) ?? 0) + 1);
+  }
+
+  /** Waits for part files opened or rolled by the last writes. */
+  async settle(): Promise<void> {
+    while (this.waits.length > 0) await this.waits.shift();
+  }
+
+  /** Writes the rows kept for deduplication; call once, after extraction. */
+  async flushDeduplicated(): Promise<void> {
+    for (const [table, plan] of this.plans) {
+      if (!plan.latest) continue;
+      for (const { row, origin } of plan.latest.values()) {
+        this.write(table, plan, row, origin);
+        await this.settle();
+      }
+      plan.latest.clear();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { Config } from '../core/config';
+import { isLogLevel, type LogLevel } from '../core/log';
+import { readS3Settings, type S3Settings } from '../connections/s3';
+
+/** Settings every run reads, validated before any I/O. */
+export interface RunSettings {
+  lakeUrl: string;
+  maxFileBytes: number;
+  maxOpenFiles: number;
+  gzipLevel: number;
+  s3: S3Settings;
+  logLevel: LogLevel;
+  progressSeconds: number;
+}
+
+export function readRunSettings(config: Config): RunSettings {
+  const logLevel = config.string('run', 'log_level');
+  if (!isLogLevel(logLevel)) config.fail('run', 'log_level', 'one of error, warn, info, debug');
+  return {
+    lakeUrl: config.lakeUrl('lake', 'url'),
+    maxFileBytes: Math.round(config.number('lake', 'max_file_mb', { min: 0.001, max: 5000, unit: 'MB' }) * 1024 * 1024),
+    maxOpenFiles: config.int('lake', 'max_open_files', { min: 1, max: 1000 }),
+    gzipLevel: config.int('lake', 'gzip_level', { min: 1, max: 9 }),
+    s3: readS3Settings(config),
+    logLevel,
+    progressSeconds: config.number('run', 'progress_seconds', { min: 0.1, max: 3600, unit: 'seconds' }),
+  };
+}
