@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../core/config';
 import { lazyConnection } from './connection';
 
@@ -36,7 +36,9 @@ let settings: S3Settings | undefined;
 const connection = lazyConnection(
   () => {
     if (!settings) throw new Error('S3 used before configureS3()');
-    return new S3Client({
+    // Loaded on first use: runs on a local lake never pay the SDK's start-up time and memory.
+    const { S3Client: Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+    return new Client({
       region: settings.region,
       endpoint: settings.endpoint,
       // S3-compatible servers want the bucket in the path; an explicit endpoint implies it too.

@@ -35,6 +35,9 @@ function parseText(type: ColumnType, text: string): Value | undefined {
   }
 }
 
+/** Checks beyond the type, by column index: return a problem ("negative") or undefined. */
+export type ColumnChecks = ReadonlyMap<number, (value: Value) => string | undefined>;
+
 export type Coerced = { ok: true; row: Row } | { ok: false; reason: string };
 
 /**
@@ -45,7 +48,7 @@ export type Coerced = { ok: true; row: Row } | { ok: false; reason: string };
 export function coerceRow(
   table: TableDef,
   fields: readonly (string | undefined)[],
-  checks?: ReadonlyMap<number, (value: Value) => string | undefined>,
+  checks?: ColumnChecks,
 ): Coerced {
   const columns = table.columns;
   const row: Row = new Array<Value>(columns.length);

@@ -21,6 +21,8 @@ function validDate(year: number, month: number, day: number): boolean {
  * (milliseconds only when not zero; finer digits are truncated to milliseconds).
  */
 export function parseTimestamp(text: string): string | undefined {
+  const fast = parseUtcSeconds(text);
+  if (fast !== undefined) return fast;
   const m = TIMESTAMP.exec(text);
   if (!m) return undefined;
   const year = +m[1];
@@ -49,6 +51,37 @@ export function parseTimestamp(text: string): string | undefined {
   }
   const iso = new Date(epoch).toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+const digit = (text: string, i: number): number => {
+  const c = text.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+};
+const two = (text: string, i: number): number => digit(text, i) * 10 + digit(text, i + 1);
+
+/**
+ * The common shapes, `2024-06-25 17:43:13`, `2024-06-25T17:43:13` and `…Z`, checked by character
+ * code: three times cheaper than the regular expression, and it runs for every stream row.
+ * Undefined means "not this shape" (the general parser decides), not "invalid".
+ */
+function parseUtcSeconds(text: string): string | undefined {
+  const length = text.length;
+  if (length !== 19 && !(length === 20 && text.charCodeAt(19) === 90 /* Z */)) return undefined;
+  const sep = text.charCodeAt(10);
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (sep !== 32 && sep !== 84) || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+    return undefined;
+  }
+  const year = two(text, 0) * 100 + two(text, 2);
+  const month = two(text, 5);
+  const day = two(text, 8);
+  const hour = two(text, 11);
+  const minute = two(text, 14);
+  const second = two(text, 17);
+  // NaN fails every comparison, so a non-digit anywhere falls through to the general parser.
+  if (!(year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return undefined;
+  if (!(hour <= 23 && minute <= 59 && second <= 59)) return undefined;
+  if (length === 20 && sep === 84) return text;
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}Z`;
 }
 
 /** `YYYY-MM-DD`, a real calendar date. */

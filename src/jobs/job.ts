@@ -1,4 +1,5 @@
 import type { Config } from '../core/config';
+import type { ColumnChecks } from '../core/row-validation';
 import type { Row, TableDef } from '../core/table';
 import type { RunContext } from '../run/run-context';
 
@@ -12,6 +13,11 @@ export interface Origin {
 export interface RowEmitter {
   /** A typed row in the table's column order; validated against the table definition. */
   row(table: TableDef, row: Row, origin: Origin): void;
+  /**
+   * Text fields in the table's column order (from a file): parsed and validated by the column
+   * types and `checks`; a field that fails makes the row a reject.
+   */
+  text(table: TableDef, fields: readonly (string | undefined)[], origin: Origin, checks?: ColumnChecks): void;
   /**
    * A row that cannot be loaded: kept in rejects/ with the reason, its fields as read (in the table's
    * column order) and any fields beyond the expected ones.

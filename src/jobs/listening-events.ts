@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import type { Value } from '../core/table';
-import { coerceRow } from '../core/row-validation';
 import { PermanentError } from '../core/errors';
 import { LocalStore } from '../lake/local-store';
 import { openStore } from '../lake/open-store';
@@ -75,9 +74,7 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
       emit.reject(table, `expected ${layout.width} fields, found ${fields.length}`, values, origin, fields.slice(layout.width));
       return;
     }
-    const result = coerceRow(table, values, CHECKS.get(table));
-    if (result.ok) emit.row(table, result.row, origin);
-    else emit.reject(table, result.reason, values, origin);
+    emit.text(table, values, origin, CHECKS.get(table));
   },
 
   async afterCommit(config, ctx) {

@@ -1,9 +1,11 @@
 import { formatRow } from '../core/csv-row';
-import { validateRow } from '../core/row-validation';
+import { DelimitedParser } from '../core/delimited-parser';
+import { coerceRow, validateRow, type ColumnChecks } from '../core/row-validation';
 import { columnIndex, qualifiedName, rejectsTable, type ColumnType, type Row, type TableDef } from '../core/table';
 import type { PartitionedWriter } from '../lake/partitioned-writer';
 import type { Origin, RowEmitter } from '../jobs/job';
 import type { InputLedger } from './input-ledger';
+import { KeptRows } from './kept-rows';
 
 interface TablePlan {
   types: ColumnType[];
@@ -13,7 +15,7 @@ interface TablePlan {
   rejects: TableDef;
   rejectTypes: ColumnType[];
   /** Rows kept until the end when the table dedupes within the run: key → latest row. */
-  latest?: Map<string, { row: Row; origin: Origin }>;
+  latest?: KeptRows;
 }
 
 export interface TableCounts {
@@ -22,6 +24,15 @@ export interface TableCounts {
 }
 
 const asText = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
+
+/** The fields of a serialised row, as text again (for the rejects table of a superseded row). */
+function fieldsOfLine(line: string): string[] {
+  let fields: string[] = [];
+  const parser = new DelimitedParser(',');
+  parser.push(line, () => undefined);
+  parser.end((parsed) => (fields = parsed));
+  return fields;
+}
 
 /**
  * The runner's RowEmitter: validates rows against their table, keeps the last row per key for
@@ -50,7 +61,7 @@ export class RowSink implements RowEmitter {
         keyIndexes: table.primaryKey.map((k) => columnIndex(table, k)),
         rejects,
         rejectTypes: rejects.columns.map((c) => c.type),
-        latest: table.dedupeWithinRun ? new Map() : undefined,
+        latest: table.dedupeWithinRun ? new KeptRows() : undefined,
       };
       this.plans.set(table, plan);
       this.counts.set(qualifiedName(table), { rows: 0, rejects: 0 });
@@ -60,29 +71,37 @@ export class RowSink implements RowEmitter {
 
   row(table: TableDef, row: Row, origin: Origin): void {
     const problem = validateRow(table, row);
-    if (problem !== undefined) {
-      this.reject(table, problem, row.map(asText), origin);
-      return;
-    }
+    if (problem !== undefined) this.reject(table, problem, row.map(asText), origin);
+    else this.accept(table, row, origin);
+  }
+
+  text(table: TableDef, fields: readonly (string | undefined)[], origin: Origin, checks?: ColumnChecks): void {
+    const result = coerceRow(table, fields, checks);
+    if (result.ok) this.accept(table, result.row, origin);
+    else this.reject(table, result.reason, fields, origin);
+  }
+
+  private accept(table: TableDef, row: Row, origin: Origin): void {
     const plan = this.plan(table);
+    const date = plan.partitionIndex < 0 ? this.logicalDate : (row[plan.partitionIndex] as string).slice(0, 10);
+    const line = formatRow(row, plan.types);
     if (plan.latest) {
-      const key = plan.keyIndexes.map((i) => String(row[i])).join('\u0000');
-      const previous = plan.latest.get(key);
-      plan.latest.set(key, { row, origin });
+      const key = plan.keyIndexes.length === 1 ? String(row[plan.keyIndexes[0]]) : plan.keyIndexes.map((i) => String(row[i])).join('\u0000');
+      const previous = plan.latest.set(key, { line, date, input: origin.input, sourceLine: origin.line });
       if (previous) {
         const where = origin.line === undefined ? origin.input : `${origin.input} line ${origin.line}`;
-        this.reject(table, `duplicate ${table.primaryKey.join('+')}: superseded by ${where}`, previous.row.map(asText), previous.origin);
+        const reason = `duplicate ${table.primaryKey.join('+')}: superseded by ${where}`;
+        this.reject(table, reason, fieldsOfLine(previous.line), { input: previous.input, line: previous.sourceLine });
       }
       return;
     }
-    this.write(table, plan, row, origin);
+    this.write(table, date, line, origin.input);
   }
 
-  private write(table: TableDef, plan: TablePlan, row: Row, origin: Origin): void {
-    const date = plan.partitionIndex < 0 ? this.logicalDate : (row[plan.partitionIndex] as string).slice(0, 10);
-    const wait = this.writer.write('raw', table, date, formatRow(row, plan.types));
+  private write(table: TableDef, date: string, line: string, input: string): void {
+    const wait = this.writer.write('raw', table, date, line);
     if (wait) this.waits.push(wait);
-    this.inputs.wrote(origin.input);
+    this.inputs.wrote(input);
     this.counts.get(qualifiedName(table))!.rows++;
   }
 
@@ -109,8 +128,8 @@ export class RowSink implements RowEmitter {
   async flushDeduplicated(): Promise<void> {
     for (const [table, plan] of this.plans) {
       if (!plan.latest) continue;
-      for (const { row, origin } of plan.latest.values()) {
-        this.write(table, plan, row, origin);
+      for (const kept of plan.latest.values()) {
+        this.write(table, kept.date, kept.line, kept.input);
         await this.settle();
       }
       plan.latest.clear();
