@@ -1,5 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../core/config';
+import { ConfigError } from '../core/errors';
+import { readSecret } from '../core/secrets';
 import { lazyConnection } from './connection';
 
 /** `[s3]` settings, read and validated before any I/O. */
@@ -13,6 +15,11 @@ export interface S3Settings {
   concurrency: number;
   requestTimeoutMs: number;
   maxAttempts: number;
+  /**
+   * Static keys when the environment has AWS_ACCESS_KEY_ID (a laptop's .env, MinIO); otherwise the
+   * SDK's default chain finds them (the ECS task role in production).
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 export function readS3Settings(config: Config): S3Settings {
@@ -28,7 +35,18 @@ export function readS3Settings(config: Config): S3Settings {
     concurrency: config.int('s3', 'concurrency', { min: 1, max: 64 }),
     requestTimeoutMs: config.int('s3', 'request_timeout_ms', { min: 1000, max: 600_000, unit: 'milliseconds' }),
     maxAttempts: config.int('s3', 'max_attempts', { min: 1, max: 20 }),
+    credentials: staticCredentials(config.env),
   };
+}
+
+function staticCredentials(env: Readonly<NodeJS.ProcessEnv>): S3Settings['credentials'] {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  if (!accessKeyId) return undefined;
+  const secretAccessKey = readSecret('AWS_SECRET_ACCESS_KEY', env);
+  if (!secretAccessKey) {
+    throw new ConfigError('AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both, or neither to use the default credential chain');
+  }
+  return { accessKeyId, secretAccessKey, sessionToken: readSecret('AWS_SESSION_TOKEN', env) };
 }
 
 let settings: S3Settings | undefined;
@@ -44,6 +62,7 @@ const connection = lazyConnection(
       // S3-compatible servers want the bucket in the path; an explicit endpoint implies it too.
       forcePathStyle: settings.forcePathStyle || settings.endpoint !== undefined,
       maxAttempts: settings.maxAttempts,
+      credentials: settings.credentials,
       requestHandler: { requestTimeout: settings.requestTimeoutMs, connectionTimeout: 10_000 },
       // SDK ≥ 3.729 sends streamed bodies aws-chunked with trailing checksums, which S3-compatible
       // servers may store verbatim inside the object (s3rver does). AWS itself accepts either.

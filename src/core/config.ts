@@ -43,7 +43,11 @@ const settingId = (section: string, key: string) => `${section}.${key}`;
  * its source and what was expected; jobs read everything they need in parseConfig, before any I/O.
  */
 export class Config {
-  constructor(private readonly settings: ReadonlyMap<string, Setting>) {}
+  constructor(
+    private readonly settings: ReadonlyMap<string, Setting>,
+    /** The environment the settings were read from (after .env), for credentials the SDKs take from it. */
+    readonly env: Readonly<NodeJS.ProcessEnv> = {},
+  ) {}
 
   /** The raw value, or undefined when unset or empty. */
   get(section: string, key: string): string | undefined {
@@ -216,7 +220,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (!settings.has(id)) throw new Error(`flag ${flag} maps to undeclared setting ${id}`);
     settings.set(id, { value, source: { kind: 'flag', flag } });
   }
-  return new Config(settings);
+  return new Config(settings, env);
 }
 
 function splitId(id: string): [string, string] {
