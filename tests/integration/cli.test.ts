@@ -1,0 +1,79 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli';
+import { runCli } from '../support/cli-run';
+import { tempDir } from '../support/temp-dir';
+
+/** Every command path of the CLI, e.g. ['generate', 'listening-events']. */
+function commandPaths(command: Command, prefix: string[] = []): string[][] {
+  return command.commands.flatMap((sub) => [[...prefix, sub.name()], ...commandPaths(sub, [...prefix, sub.name()])]);
+}
+
+describe('soundlake CLI', () => {
+  const savedEnv = { ...process.env };
+  afterEach(() => {
+    process.env = { ...savedEnv };
+  });
+
+  test('jobs lists every job with a description', async () => {
+    const { code, stdout } = await runCli(['jobs']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^listening-events\s+\S.+$/m);
+  });
+
+  test('--help works for the program and every command, and exits 0', async () => {
+    const paths = [[], ...commandPaths(buildProgram())];
+    expect(paths.length).toBeGreaterThanOrEqual(5);
+    for (const p of paths) {
+      const { code, stdout } = await runCli([...p, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/Usage: soundlake/);
+    }
+  });
+
+  test('run --help documents the exit codes', async () => {
+    const { stdout } = await runCli(['run', '--help']);
+    expect(stdout).toMatch(/0 success, 1 the run failed, 2 usage or configuration error/);
+    expect(stdout).toMatch(/3 a person must act/);
+    expect(stdout).toMatch(/4 the source changed shape/);
+  });
+
+  test('usage errors exit 2', async () => {
+    expect((await runCli(['run'])).code).toBe(2);
+    expect((await runCli(['no-such-command'])).code).toBe(2);
+    const unknown = await runCli(['run', 'no-such-job']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown job "no-such-job"; the jobs are: listening-events/);
+    expect((await runCli(['run', 'listening-events', '--date', '2024-13-45'])).code).toBe(2);
+    expect((await runCli(['generate', 'listening-events', '--out', '/tmp/x', '--events', 'many'])).code).toBe(2);
+  });
+
+  test('a bad config value exits 2 before any I/O, naming the key and its source', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      process.env.LAKE_GZIP_LEVEL = '11';
+      process.env.LAKE_URL = path.join(dir, 'lake');
+      const { code, stderr } = await runCli(['run', 'listening-events']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/\[lake\] gzip_level = "11" \(from environment variable LAKE_GZIP_LEVEL/);
+      expect(fs.existsSync(path.join(dir, 'lake'))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('a missing landing folder fails the run (exit 1) with what to do', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      process.env.LAKE_URL = path.join(dir, 'lake');
+      process.env.LISTENING_EVENTS_LANDING_URL = path.join(dir, 'nowhere');
+      process.env.RUN_LOG_LEVEL = 'error';
+      const { code, stderr } = await runCli(['run', 'listening-events']);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/landing folder .*nowhere does not exist/);
+    } finally {
+      cleanup();
+    }
+  });
+});
