@@ -109,7 +109,10 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
     concurrency: settings.s3.concurrency,
     onFileClosed: dryRun
       ? (_file, localPath) => fsp.rm(localPath, { force: true })
-      : (file, localPath) => lake.putFile(stagingKey(runId, file.key), localPath),
+      : async (file, localPath) => {
+          await lake.putFile(stagingKey(runId, file.key), localPath);
+          ctx.io.add('lake_files_staged');
+        },
   });
   const inputs = new InputLedger();
   const ctx: RunContext = {

@@ -55,8 +55,10 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
       ctx.inputs.mark(other.key, 'ignored', { reason: 'name matches no table' });
     }
     if (files.length === 0) ctx.log.warn('no input files in the landing area', { landing: landing.url });
+    const sizes = new Map(objects.map((o) => [o.key, o.size]));
     for (const file of files) {
       ctx.log.info('reading', { file: file.name, table: file.table.name });
+      ctx.io.add('landing_bytes', sizes.get(file.name) ?? 0);
       yield* readLandingFile(landing, file.name, file.table, ctx);
     }
   },

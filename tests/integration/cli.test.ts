@@ -77,3 +77,31 @@ describe('soundlake CLI', () => {
     }
   });
 });
+
+describe('signals', () => {
+  test('SIGTERM during a run aborts it cleanly: exit 1, nothing committed, landing untouched', async () => {
+    const { generateListeningEvents, GENERATE_DEFAULTS } = await import('../../src/generate/listening-events-generator');
+    const { withAbortOnSignals } = await import('../../src/commands/run-command');
+    const { runListening } = await import('../support/listening-scenario');
+    const { dir, cleanup } = tempDir();
+    try {
+      const landing = path.join(dir, 'landing');
+      await generateListeningEvents({ ...GENERATE_DEFAULTS, outDir: landing, events: 50_000 });
+      const setup = { lakeUrl: path.join(dir, 'lake'), landingUrl: landing, env: {} };
+      const error = await withAbortOnSignals((signal) =>
+        runListening(setup, { signal, onBatch: (rows) => (rows > 10_000 ? void process.emit('SIGTERM') : undefined) }),
+      ).then(
+        () => undefined,
+        (e: unknown) => e as Error & { exitCode: number },
+      );
+      expect(error?.message).toMatch(/run aborted: received SIGTERM; nothing was committed/);
+      expect(error?.exitCode).toBe(1);
+      const lakeFiles = fs.existsSync(path.join(dir, 'lake')) ? fs.readdirSync(path.join(dir, 'lake')) : [];
+      expect(lakeFiles.filter((f) => f !== '_staging')).toEqual([]);
+      expect(fs.readdirSync(landing).sort()).toEqual(fs.readdirSync(landing).filter((f) => f.endsWith('.csv')).sort());
+      expect(fs.readdirSync(landing)).toHaveLength(9);
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -44,6 +44,7 @@ export async function* readLandingFile(
   };
 
   const raw = await landing.read(name);
+  ctx.io.add('landing_files_read');
   const text: Readable = name.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   if (text !== raw) raw.on('error', (error) => text.destroy(error));
   text.setEncoding('utf8');
