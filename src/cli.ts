@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { addDemoCommand } from './commands/demo-command';
 import { addGenerateCommand } from './commands/generate-command';
 import { addJobsCommand, addRunCommand } from './commands/run-command';
+import { addSqlCommand } from './commands/sql-command';
+import { addWarehouseCommand } from './commands/warehouse-command';
 import { closeAllConnections } from './connections/connection';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   addRunCommand(program);
   addGenerateCommand(program);
   addDemoCommand(program);
+  addSqlCommand(program);
+  addWarehouseCommand(program);
   // Usage errors go through one place so they exit 2 like configuration errors.
   const exitOverride = (command: Command) => {
     command.exitOverride();

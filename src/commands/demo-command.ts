@@ -4,7 +4,10 @@ import { generateListeningEvents } from '../generate/listening-events-generator'
 import { listeningEventsJob } from '../jobs/listening-events';
 import type { RunManifest } from '../lake/manifest';
 import { runJob } from '../runner';
+import { textTable } from '../core/text-table';
+import { queryWarehouse } from '../warehouse/duckdb-warehouse';
 import { withAbortOnSignals } from './run-command';
+import { buildLocalWarehouse, DEFAULT_WAREHOUSE } from './warehouse-command';
 
 const n = (value: number) => value.toLocaleString('en-US');
 
@@ -65,5 +68,20 @@ export function addDemoCommand(program: Command): void {
         }),
       );
       console.log(describeRun(result.manifest, result.manifestUrl));
+      console.log(`\nbuilding the local warehouse ${DEFAULT_WAREHOUSE} (DuckDB, same model SQL as Snowflake) …`);
+      console.log(await buildLocalWarehouse({ lake: flags.lake, db: DEFAULT_WAREHOUSE }));
+      const lastDay = "(SELECT MAX(LISTEN_DATE) FROM ANALYTICS.LISTENING_GENRE_DAILY)";
+      const genres = await queryWarehouse(DEFAULT_WAREHOUSE, `SELECT LISTEN_DATE, RANK, TRACK_GENRE, LISTEN_COUNT FROM ANALYTICS.LISTENING_TOP_GENRES_DAILY WHERE LISTEN_DATE = ${lastDay} ORDER BY RANK`);
+      console.log('\ntop genres of the last day:');
+      console.log(textTable(genres.columns, genres.rows));
+      const songs = await queryWarehouse(
+        DEFAULT_WAREHOUSE,
+        `SELECT t.TRACK_GENRE, t.RANK, t.TRACK_NAME, t.LISTEN_COUNT FROM ANALYTICS.LISTENING_TOP_SONGS_DAILY t
+         JOIN ANALYTICS.LISTENING_TOP_GENRES_DAILY g ON g.LISTEN_DATE = t.LISTEN_DATE AND g.TRACK_GENRE = t.TRACK_GENRE
+         WHERE t.LISTEN_DATE = ${lastDay} ORDER BY g.RANK, t.RANK`,
+      );
+      console.log('\ntop songs of those genres:');
+      console.log(textTable(songs.columns, songs.rows));
+      console.log(`\nmore: soundlake warehouse query "SELECT * FROM ANALYTICS.LISTENING_GENRE_DAILY ORDER BY 1, 3 DESC"`);
     });
 }

@@ -1,0 +1,46 @@
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../core/config';
+import { csvTable, textTable } from '../core/text-table';
+import { configureS3 } from '../connections/s3';
+import { openStore } from '../lake/open-store';
+import { readRunSettings } from '../run/run-settings';
+import { ALL_TABLES } from '../tables/all-tables';
+import { buildWarehouse, queryWarehouse } from '../warehouse/duckdb-warehouse';
+
+export const DEFAULT_WAREHOUSE = 'warehouse.duckdb';
+
+/** Builds the local warehouse from the configured lake (or `lakeUrl`); returns the summary table text. */
+export async function buildLocalWarehouse(options: { lake?: string; db: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+  const config = loadConfig({ env: options.env, flags: options.lake ? { 'lake.url': { value: options.lake, flag: '--lake' } } : {} });
+  const settings = readRunSettings(config);
+  await configureS3(settings.s3);
+  const summary = await buildWarehouse({ lake: openStore(settings.lakeUrl), dbPath: options.db, tables: ALL_TABLES });
+  return textTable(
+    ['table', 'files', 'rows'],
+    summary.tables.map((t) => [t.table, t.files, t.rows]),
+  );
+}
+
+export function addWarehouseCommand(program: Command): void {
+  const warehouse = program.command('warehouse').description('a local DuckDB warehouse over the lake, running the same model SQL as Snowflake');
+  warehouse
+    .command('build')
+    .description('load every committed lake file into RAW tables and create the ANALYTICS views (rebuilt from scratch)')
+    .option('--lake <url>', 'lake folder or s3://bucket/prefix; default [lake] url')
+    .option('--db <path>', 'DuckDB file to write', DEFAULT_WAREHOUSE)
+    .action(async (flags: { lake?: string; db: string }) => {
+      console.log(await buildLocalWarehouse({ lake: flags.lake, db: flags.db }));
+      console.log(`warehouse: ${path.resolve(flags.db)}`);
+    });
+  warehouse
+    .command('query')
+    .argument('<sql>', 'SQL to run, e.g. "SELECT * FROM ANALYTICS.LISTENING_TOP_GENRES_DAILY"')
+    .description('run one query against the local warehouse and print the result')
+    .option('--db <path>', 'DuckDB file to read', DEFAULT_WAREHOUSE)
+    .option('--csv', 'print CSV instead of a table')
+    .action(async (sql: string, flags: { db: string; csv?: boolean }) => {
+      const { columns, rows } = await queryWarehouse(flags.db, sql);
+      console.log(flags.csv ? csvTable(columns, rows) : textTable(columns, rows));
+    });
+}

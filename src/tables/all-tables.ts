@@ -1,0 +1,18 @@
+import { qualifiedName, type TableDef } from '../core/table';
+import { listeningTables } from './listening';
+
+/** Every lake table, in a stable order: the warehouse, the Snowflake DDL and the pipes cover exactly these. */
+export const ALL_TABLES: readonly TableDef[] = [...listeningTables];
+
+/** RAW.{SOURCE}_{TABLE}: the raw table a lake table loads into. */
+export const rawTableName = (table: TableDef) => `${table.source}_${table.name}`.toUpperCase();
+/** ANALYTICS.{TABLE}: the deduplicated view of it (table names are unique across sources). */
+export const viewName = (table: TableDef) => table.name.toUpperCase();
+
+{
+  const names = new Set<string>();
+  for (const table of ALL_TABLES) {
+    if (names.has(table.name)) throw new Error(`table name ${table.name} is used twice (${qualifiedName(table)}); ANALYTICS view names must be unique`);
+    names.add(table.name);
+  }
+}

@@ -1,0 +1,113 @@
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { PermanentError, messageOf } from '../core/errors';
+import type { Logger } from '../core/log';
+import { csvColumns, type TableDef } from '../core/table';
+import { LocalStore } from '../lake/local-store';
+import type { Store } from '../lake/store';
+import { DUCKDB_TYPES } from '../sql/column-types';
+import { modelScript } from '../sql/model-statements';
+import { createRawTable } from '../sql/raw-tables';
+import { splitStatements } from '../sql/split-statements';
+import { rawTableName } from '../tables/all-tables';
+
+const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Same options as the Snowflake file format (see sql/snowflake/10_storage.sql). */
+function readCsv(file: string, table: TableDef): string {
+  const columns = csvColumns(table)
+    .map((c) => `${sqlString(c.name.toUpperCase())}: ${sqlString(DUCKDB_TYPES[c.type])}`)
+    .join(', ');
+  return (
+    `read_csv(${sqlString(file)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', ` +
+    `allow_quoted_nulls = false, auto_detect = false, strict_mode = true, compression = 'gzip', hive_partitioning = false, ` +
+    `columns = {${columns}})`
+  );
+}
+
+export interface WarehouseSummary {
+  tables: { table: string; files: number; rows: number }[];
+}
+
+/** A committed data file's key under raw/ for this table (never _staging/, never rejects/). */
+function isCommittedDataFile(key: string, table: TableDef): boolean {
+  const prefix = `raw/${table.source}/${table.name}/`;
+  return key.startsWith(prefix) && /\/year=\d{4}\/month=\d{2}\/day=\d{2}\/[^/]+\.csv\.gz$/.test(key);
+}
+
+/**
+ * Builds a DuckDB file from the lake: every committed file into RAW.{SOURCE}_{TABLE} with the
+ * lineage columns Snowpipe would fill (_file_name relative to the stage on raw/, _file_row,
+ * _loaded_at), then the same model SQL as Snowflake. Rebuilt from scratch each time.
+ */
+export async function buildWarehouse(options: { lake: Store; dbPath: string; tables: readonly TableDef[]; log?: Logger }): Promise<WarehouseSummary> {
+  const { lake, dbPath, tables, log } = options;
+  await fsp.rm(dbPath, { force: true });
+  await fsp.rm(`${dbPath}.wal`, { force: true });
+  await fsp.mkdir(path.dirname(path.resolve(dbPath)), { recursive: true });
+  const instance = await DuckDBInstance.create(dbPath);
+  const connection = await instance.connect();
+  const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'soundlake-warehouse-'));
+  try {
+    await connection.run('CREATE SCHEMA IF NOT EXISTS RAW');
+    await connection.run('CREATE SCHEMA IF NOT EXISTS ANALYTICS');
+    const keys = (await lake.list('raw/')).map((o) => o.key);
+    const summary: WarehouseSummary = { tables: [] };
+    for (const table of tables) {
+      await connection.run(createRawTable(table, 'duckdb'));
+      const files = keys.filter((key) => isCommittedDataFile(key, table));
+      let rows = 0;
+      for (const key of files) rows += await loadFile(connection, lake, key, table, downloads);
+      summary.tables.push({ table: `RAW.${rawTableName(table)}`, files: files.length, rows });
+      log?.debug('loaded', { table: rawTableName(table), files: files.length, rows });
+    }
+    for (const statement of splitStatements(modelScript(tables))) {
+      try {
+        await connection.run(statement);
+      } catch (error) {
+        throw new PermanentError(`model SQL failed on DuckDB: ${messageOf(error)}\n${statement}`);
+      }
+    }
+    return summary;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    fs.rmSync(downloads, { recursive: true, force: true });
+  }
+}
+
+async function loadFile(connection: DuckDBConnection, lake: Store, key: string, table: TableDef, downloads: string): Promise<number> {
+  let local: string;
+  if (lake instanceof LocalStore) {
+    local = lake.describe(key);
+  } else {
+    local = path.join(downloads, key.replace(/\//g, '__'));
+    await pipeline(await lake.read(key), fs.createWriteStream(local));
+  }
+  const fileName = key.slice('raw/'.length); // METADATA$FILENAME: the path under the stage on raw/
+  // DuckDB answers an INSERT with one row: the number of rows inserted.
+  const inserted = await connection.runAndReadAll(
+    `INSERT INTO RAW.${rawTableName(table)} SELECT *, ${sqlString(fileName)}, ROW_NUMBER() OVER (), current_timestamp FROM ${readCsv(local, table)}`,
+  );
+  return Number(inserted.getRowsJS()[0][0]);
+}
+
+/** Runs one query against a warehouse file; values as JS (bigint, Date…). */
+export async function queryWarehouse(dbPath: string, sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
+  if (!fs.existsSync(dbPath)) throw new PermanentError(`no warehouse at ${dbPath}; build one with \`soundlake warehouse build\``);
+  const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(sql);
+    return { columns: reader.columnNames(), rows: reader.getRowsJS() };
+  } catch (error) {
+    throw new PermanentError(`query failed: ${messageOf(error)}`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
