@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { addDemoCommand } from './commands/demo-command';
 import { addGenerateCommand } from './commands/generate-command';
 import { addJobsCommand, addRunCommand } from './commands/run-command';
+import { addSnowflakeCommand } from './commands/snowflake-command';
 import { addSqlCommand } from './commands/sql-command';
 import { addWarehouseCommand } from './commands/warehouse-command';
 import { closeAllConnections } from './connections/connection';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   addDemoCommand(program);
   addSqlCommand(program);
   addWarehouseCommand(program);
+  addSnowflakeCommand(program);
   // Usage errors go through one place so they exit 2 like configuration errors.
   const exitOverride = (command: Command) => {
     command.exitOverride();

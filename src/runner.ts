@@ -1,7 +1,7 @@
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadConfig, type Config } from './core/config';
+import { lakeFlag, loadConfig, type Config } from './core/config';
 import { AbortedError, ConfigError, messageOf, SoundlakeError } from './core/errors';
 import { createLogger, type Logger } from './core/log';
 import { configureS3 } from './connections/s3';
@@ -68,7 +68,7 @@ function prepare<C, R>(job: Job<C, R>, options: RunOptions): PreparedRun<C> {
   const config = loadConfig({
     env: options.env,
     dotenvDir: options.dotenvDir,
-    flags: options.lake !== undefined ? { 'lake.url': { value: options.lake, flag: '--lake' } } : {},
+    flags: lakeFlag(options.lake),
   });
   const settings = readRunSettings(config);
   const jobConfig = job.parseConfig(config);

@@ -1,5 +1,6 @@
 -- soundlake: database, schemas, warehouse and roles. Idempotent: safe to apply again.
--- Variables (${…}) come from [snowflake] settings; `soundlake snowflake setup --dry-run` prints them filled.
+-- Placeholders (a dollar sign and a NAME in braces) come from [snowflake] settings;
+-- `soundlake snowflake setup --dry-run` prints the statements with them filled.
 
 CREATE DATABASE IF NOT EXISTS ${DATABASE};
 CREATE SCHEMA IF NOT EXISTS ${DATABASE}.RAW COMMENT = 'Append-only tables loaded by Snowpipe from the lake';

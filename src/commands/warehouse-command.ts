@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../core/config';
+import { lakeFlag, loadConfig } from '../core/config';
 import { csvTable, textTable } from '../core/text-table';
 import { configureS3 } from '../connections/s3';
 import { openStore } from '../lake/open-store';
@@ -12,7 +12,7 @@ export const DEFAULT_WAREHOUSE = 'warehouse.duckdb';
 
 /** Builds the local warehouse from the configured lake (or `lakeUrl`); returns the summary table text. */
 export async function buildLocalWarehouse(options: { lake?: string; db: string; env?: NodeJS.ProcessEnv }): Promise<string> {
-  const config = loadConfig({ env: options.env, flags: options.lake ? { 'lake.url': { value: options.lake, flag: '--lake' } } : {} });
+  const config = loadConfig({ env: options.env, flags: lakeFlag(options.lake) });
   const settings = readRunSettings(config);
   await configureS3(settings.s3);
   const summary = await buildWarehouse({ lake: openStore(settings.lakeUrl), dbPath: options.db, tables: ALL_TABLES });

@@ -134,10 +134,17 @@ export class Config {
   }
 }
 
+export type FlagOverrides = Record<string, { value: string; flag: string }>;
+
+/** `--lake URL` as a flag override of [lake] url (every command with --lake uses this). */
+export function lakeFlag(lake: string | undefined): FlagOverrides {
+  return lake !== undefined ? { 'lake.url': { value: lake, flag: '--lake' } } : {};
+}
+
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Flag overrides: `{ 'lake.url': { value, flag: '--lake' } }`. */
-  flags?: Record<string, { value: string; flag: string }>;
+  flags?: FlagOverrides;
   /** Load `.env` from this folder into `env` (never overriding what is already set). Default: cwd. */
   dotenvDir?: string | null;
   defaultsFile?: string;

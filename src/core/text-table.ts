@@ -12,7 +12,7 @@ export function formatCell(value: unknown): string {
 
 export function textTable(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const cells = rows.map((row) => row.map(formatCell));
-  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((r) => r[i].length))));
+  const widths = columns.map((c, i) => Math.min(120, Math.max(c.length, ...cells.map((r) => r[i].length))));
   const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || typeof r[i] === 'number' || typeof r[i] === 'bigint'));
   const line = (values: readonly string[]) =>
     values

@@ -1,0 +1,127 @@
+import type { Command } from 'commander';
+import { lakeFlag, loadConfig, type Config } from '../core/config';
+import { ConfigError, SoundlakeError } from '../core/errors';
+import { sleep } from '../core/retry';
+import { textTable } from '../core/text-table';
+import { configureS3 } from '../connections/s3';
+import { configureSnowflake, readSnowflakeSettings, snowflakeRunner } from '../connections/snowflake';
+import { openStore } from '../lake/open-store';
+import { readRunSettings } from '../run/run-settings';
+import { pipeStatuses } from '../snowflake/pipe-status';
+import { daysBetween, refreshPipes } from '../snowflake/refresh-pipes';
+import { applySetup, describeHandshake } from '../snowflake/setup';
+import { setupStatements, setupVariables } from '../snowflake/setup-script';
+import { findManifest, verifyRun, type FileCheck } from '../snowflake/verify-run';
+import { ALL_TABLES } from '../tables/all-tables';
+import { withAbortOnSignals } from './run-command';
+
+/** Config plus a configured Snowflake session (settings checked before any I/O). */
+async function connect(config: Config): Promise<void> {
+  await configureSnowflake(readSnowflakeSettings(config));
+}
+
+function dateFlag(flag: string) {
+  return (raw: string): string => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) throw new ConfigError(`${flag} ${JSON.stringify(raw)}: expected a YYYY-MM-DD date`);
+    return raw;
+  };
+}
+
+function summarise(checks: readonly FileCheck[]): string {
+  return textTable(
+    ['file', 'state', 'expected rows', 'loaded rows', 'error'],
+    checks.map((c) => [c.key, c.state, c.expectedRows, c.loadedRows, c.error]),
+  );
+}
+
+export function addSnowflakeCommand(program: Command): void {
+  const snowflake = program
+    .command('snowflake')
+    .description('apply the Snowpipe DDL, check pipes, reconcile runs with COPY_HISTORY')
+    .addHelpText('after', '\nConnection: [snowflake] account, user, loader_role, warehouse, database; SNOWFLAKE_PASSWORD or a key pair.');
+
+  snowflake
+    .command('setup')
+    .description('apply sql/snowflake/*.sql in order (idempotent) and print the values AWS needs')
+    .option('--dry-run', 'print the statements with variables filled; connect to nothing')
+    .option('--lake <url>', 's3://bucket/prefix the stage reads; default [lake] url')
+    .action(async (flags: { dryRun?: boolean; lake?: string }) => {
+      const config = loadConfig({ flags: lakeFlag(flags.lake) });
+      const variables = setupVariables(config, { requireRoleArn: !flags.dryRun });
+      const statements = setupStatements(variables);
+      if (flags.dryRun) {
+        let file = '';
+        for (const s of statements) {
+          if (s.file !== file) console.log(`\n-- ===== ${(file = s.file)} =====`);
+          console.log(`${s.sql};\n`);
+        }
+        console.log(`-- ${statements.length} statements; nothing was executed (--dry-run)`);
+        return;
+      }
+      await connect(config);
+      const handshake = await applySetup(snowflakeRunner, statements, variables.STORAGE_INTEGRATION);
+      console.log(`applied ${statements.length} statements from sql/snowflake/\n`);
+      console.log(describeHandshake(handshake));
+    });
+
+  snowflake
+    .command('status')
+    .description('SYSTEM$PIPE_STATUS of every pipe')
+    .action(async () => {
+      const config = loadConfig();
+      await connect(config);
+      const statuses = await pipeStatuses(snowflakeRunner, ALL_TABLES);
+      console.log(
+        textTable(
+          ['pipe', 'state', 'pending files', 'last ingested', 'error'],
+          statuses.map((s) => [s.pipe, s.executionState, s.pendingFileCount, s.lastIngestedTimestamp, s.error]),
+        ),
+      );
+    });
+
+  snowflake
+    .command('verify')
+    .description("reconcile a run's manifest with COPY_HISTORY; exit 0 only when every file loaded with the expected rows")
+    .requiredOption('--run <id>', 'run id (its manifest is read from the lake)')
+    .option('--wait <seconds>', 'poll until every file is loaded or one failed, for at most this long', (raw) => {
+      const n = Number(raw);
+      if (!/^\d+$/.test(raw)) throw new ConfigError(`--wait ${JSON.stringify(raw)}: expected whole seconds`);
+      return n;
+    })
+    .option('--lake <url>', 'lake holding the manifest; default [lake] url')
+    .action(async (flags: { run: string; wait?: number; lake?: string }) => {
+      const config = loadConfig({ flags: lakeFlag(flags.lake) });
+      const settings = readRunSettings(config);
+      const pollSeconds = config.number('snowflake', 'verify_poll_seconds', { min: 0.01, max: 3600, unit: 'seconds' });
+      await configureS3(settings.s3);
+      await connect(config);
+      const manifest = await findManifest(openStore(settings.lakeUrl), flags.run);
+      const deadline = Date.now() + (flags.wait ?? 0) * 1000;
+      let checks = await verifyRun(snowflakeRunner, manifest);
+      await withAbortOnSignals(async (signal) => {
+        while (checks.some((c) => c.state === 'pending') && !checks.some((c) => c.state !== 'pending' && c.state !== 'loaded') && Date.now() < deadline) {
+          await sleep(pollSeconds * 1000, signal);
+          checks = await verifyRun(snowflakeRunner, manifest);
+        }
+      });
+      console.log(summarise(checks));
+      const count = (state: FileCheck['state']) => checks.filter((c) => c.state === state).length;
+      const line = `${count('loaded')} loaded, ${count('pending')} pending, ${count('failed')} failed, ${count('row_mismatch')} with other row counts, of ${checks.length} files`;
+      if (checks.every((c) => c.state === 'loaded')) console.log(`run ${flags.run}: ${line}`);
+      else throw new SoundlakeError(`run ${flags.run} is not fully loaded: ${line}`, 1);
+    });
+
+  snowflake
+    .command('refresh')
+    .description('ALTER PIPE … REFRESH per day partition since a date (backfill after a missed notification; Snowflake looks back 7 days at most)')
+    .requiredOption('--since <YYYY-MM-DD>', 'first day partition to refresh', dateFlag('--since'))
+    .option('--until <YYYY-MM-DD>', 'last day partition; default today (UTC)', dateFlag('--until'))
+    .action(async (flags: { since: string; until?: string }) => {
+      const config = loadConfig();
+      await connect(config);
+      const until = flags.until ?? new Date().toISOString().slice(0, 10);
+      if (flags.since > until) throw new ConfigError(`--since ${flags.since} is after ${until}`);
+      const refreshed = await refreshPipes(snowflakeRunner, ALL_TABLES, daysBetween(flags.since, until));
+      console.log(textTable(['pipe', 'prefix', 'files queued'], refreshed.map((r) => [r.pipe, r.prefix, r.files])));
+    });
+}

@@ -1,0 +1,46 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Config } from '../core/config';
+import { ConfigError } from '../core/errors';
+import { snowflakeDir } from '../sql/snowflake-files';
+import { splitStatements } from '../sql/split-statements';
+import { fillTemplate } from '../sql/template';
+
+export interface SetupStatement {
+  file: string;
+  sql: string;
+}
+
+/** The ${…} values of sql/snowflake/, from [snowflake] and [lake] settings. */
+export function setupVariables(config: Config, options: { requireRoleArn: boolean }): Record<string, string> {
+  const lakeUrl = config.lakeUrl('lake', 'url');
+  if (!lakeUrl.startsWith('s3://')) {
+    throw new ConfigError(`Snowflake reads the lake from S3, but [lake] url is ${JSON.stringify(lakeUrl)} (${config.where('lake', 'url')}); set LAKE_URL=s3://bucket/prefix`);
+  }
+  const roleArn = config.optionalString('snowflake', 'storage_role_arn');
+  if (options.requireRoleArn && !roleArn) config.fail('snowflake', 'storage_role_arn', 'the ARN of the IAM role the storage integration assumes');
+  if (roleArn && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn)) config.fail('snowflake', 'storage_role_arn', 'an IAM role ARN, arn:aws:iam::123456789012:role/NAME');
+  const identifier = (key: string) => {
+    const value = config.string('snowflake', key);
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(value)) config.fail('snowflake', key, 'an unquoted Snowflake identifier (letters, digits, _ and $)');
+    return value.toUpperCase();
+  };
+  return {
+    DATABASE: identifier('database'),
+    WAREHOUSE: identifier('warehouse'),
+    LOADER_ROLE: identifier('loader_role'),
+    LOOKER_ROLE: identifier('looker_role'),
+    STORAGE_INTEGRATION: identifier('storage_integration'),
+    STORAGE_ROLE_ARN: roleArn ?? 'arn:aws:iam::000000000000:role/SET-storage_role_arn',
+    LAKE_URL: lakeUrl,
+  };
+}
+
+/** Every statement of sql/snowflake/*.sql, files in name order, variables filled. */
+export function setupStatements(variables: Record<string, string>, dir = snowflakeDir()): SetupStatement[] {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => /^\d\d_.*\.sql$/.test(name))
+    .sort()
+    .flatMap((file) => splitStatements(fillTemplate(fs.readFileSync(path.join(dir, file), 'utf8'), variables, `sql/snowflake/${file}`)).map((sql) => ({ file, sql })));
+}

@@ -1,0 +1,178 @@
+import * as path from 'node:path';
+import { setupStatements, setupVariables } from '../../src/snowflake/setup-script';
+import { loadConfig } from '../../src/core/config';
+import { runCli } from '../support/cli-run';
+import { FakeSnowflake } from '../support/fake-snowflake';
+import { putSmallLanding, runListening } from '../support/listening-scenario';
+import { tempDir } from '../support/temp-dir';
+
+describe('soundlake snowflake … against a fake Snowflake speaking the driver protocol', () => {
+  const savedEnv = { ...process.env };
+  let fake: FakeSnowflake;
+  beforeEach(async () => {
+    fake = await new FakeSnowflake().start();
+    process.env = { ...savedEnv, ...fake.env(), RUN_LOG_LEVEL: 'error' };
+  });
+  afterEach(async () => {
+    process.env = { ...savedEnv };
+    await fake.stop();
+  });
+
+  test('setup --dry-run prints every statement with variables filled and connects to nothing', async () => {
+    const { code, stdout } = await runCli(['snowflake', 'setup', '--dry-run']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('CREATE DATABASE IF NOT EXISTS SOUNDLAKE;');
+    expect(stdout).toContain("URL = 's3://music-lake/lake/raw/'");
+    expect(stdout).toContain("STORAGE_AWS_ROLE_ARN = 'arn:aws:iam::123456789012:role/snowflake-lake'");
+    expect(stdout).toContain('CREATE PIPE IF NOT EXISTS RAW.LISTENING_STREAMS_PIPE');
+    expect(stdout).not.toContain('${');
+    expect(fake.logins).toHaveLength(0);
+    expect(fake.statements).toHaveLength(0);
+  });
+
+  test('setup applies sql/snowflake/ in order and prints the IAM user, external id and notification channel', async () => {
+    const { code, stdout, stderr } = await runCli(['snowflake', 'setup']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const expected = setupStatements(setupVariables(loadConfig({ dotenvDir: null }), { requireRoleArn: true })).map((s) => s.sql);
+    expect(fake.statements.slice(0, expected.length)).toEqual(expected);
+    expect(fake.statements.slice(expected.length)).toEqual(['DESC INTEGRATION SOUNDLAKE_LAKE', 'SHOW PIPES IN SCHEMA RAW']);
+    expect(stdout).toMatch(/principal\s+arn:aws:iam::999999999999:user\/abc1-s-fake/);
+    expect(stdout).toMatch(/sts:ExternalId\s+FAKE_SFCRole=2_abcdefg=/);
+    expect(stdout).toContain('arn:aws:sqs:us-east-1:999999999999:sf-snowpipe-FAKE');
+    expect(fake.logins[0]).toMatchObject({ LOGIN_NAME: 'SOUNDLAKE', PASSWORD: 'fake-password-123' });
+    expect(stdout + stderr).not.toContain('fake-password-123');
+  });
+
+  test('applying setup twice succeeds and creates nothing twice; pipes are never replaced', async () => {
+    expect((await runCli(['snowflake', 'setup'])).code).toBe(0);
+    const afterFirst = new Map([...fake.objects].map(([k, o]) => [k, { ...o }]));
+    const second = await runCli(['snowflake', 'setup']);
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect([...fake.objects.keys()]).toEqual([...afterFirst.keys()]);
+    for (const object of fake.objects.values()) {
+      expect(object.created).toBe(1);
+      if (!['VIEW', 'FILE FORMAT'].includes(object.kind)) expect(object.replaced).toBe(0);
+    }
+    expect(fake.count('PIPE')).toBe(3);
+    expect(fake.count('TABLE')).toBe(3);
+    expect(fake.objects.get('PIPE SOUNDLAKE.RAW.LISTENING_STREAMS_PIPE')).toMatchObject({ created: 1, replaced: 0 });
+    expect(fake.objects.get('VIEW SOUNDLAKE.ANALYTICS.LISTENING_GENRE_DAILY')).toMatchObject({ created: 1, replaced: 1 });
+  });
+
+  test('setup without a storage role ARN fails before connecting, naming the key', async () => {
+    delete process.env.SNOWFLAKE_STORAGE_ROLE_ARN;
+    const { code, stderr } = await runCli(['snowflake', 'setup']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/\[snowflake\] storage_role_arn/);
+    expect(fake.logins).toHaveLength(0);
+  });
+
+  test('setup refuses a local lake: Snowflake reads from S3', async () => {
+    process.env.LAKE_URL = './lake';
+    const { code, stderr } = await runCli(['snowflake', 'setup', '--dry-run']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Snowflake reads the lake from S3/);
+  });
+
+  test('status shows SYSTEM$PIPE_STATUS of every pipe', async () => {
+    fake.pipeStatus.set('RAW.LISTENING_SONGS_PIPE', { executionState: 'STOPPED_STAGE_ALTERED', pendingFileCount: 2, error: 'stage changed' });
+    const { code, stdout } = await runCli(['snowflake', 'status']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/RAW\.LISTENING_USERS_PIPE\s+RUNNING\s+0/);
+    expect(stdout).toMatch(/RAW\.LISTENING_SONGS_PIPE\s+STOPPED_STAGE_ALTERED\s+2\s+stage changed/);
+    expect(stdout).toMatch(/RAW\.LISTENING_STREAMS_PIPE\s+RUNNING/);
+  });
+
+  test('a rejected login exits 1 with what to check, and never shows the password', async () => {
+    fake.loginError = { code: '390100', message: 'Incorrect username or password was specified.' };
+    const { code, stderr, stdout } = await runCli(['snowflake', 'status']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Snowflake login failed \(390100\).*check \[snowflake\] user and SNOWFLAKE_PASSWORD/);
+    expect(stderr + stdout).not.toContain('fake-password-123');
+  });
+
+  test('refresh issues ALTER PIPE … REFRESH per pipe and day partition', async () => {
+    fake.refreshFiles.set('RAW.LISTENING_STREAMS_PIPE year=2024/month=06/day=25/', ['listening/streams/year=2024/month=06/day=25/streams_r_00000.csv.gz']);
+    const { code, stdout } = await runCli(['snowflake', 'refresh', '--since', '2024-06-24', '--until', '2024-06-25']);
+    expect(code).toBe(0);
+    const refreshes = fake.statements.filter((s) => s.startsWith('ALTER PIPE'));
+    expect(refreshes).toEqual([
+      "ALTER PIPE RAW.LISTENING_USERS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=24/'",
+      "ALTER PIPE RAW.LISTENING_USERS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=25/'",
+      "ALTER PIPE RAW.LISTENING_SONGS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=24/'",
+      "ALTER PIPE RAW.LISTENING_SONGS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=25/'",
+      "ALTER PIPE RAW.LISTENING_STREAMS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=24/'",
+      "ALTER PIPE RAW.LISTENING_STREAMS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=25/'",
+    ]);
+    expect(stdout).toMatch(/RAW\.LISTENING_STREAMS_PIPE\s+year=2024\/month=06\/day=25\/\s+1/);
+  });
+
+  describe('verify --run', () => {
+    let lakeDir: string;
+    let cleanup: () => void;
+    const RUN = 'verify-run';
+    const day = (table: string, d: string) => `listening/${table}/year=${d.slice(0, 4)}/month=${d.slice(5, 7)}/day=${d.slice(8)}/${table}_${RUN}_00000.csv.gz`;
+    const loaded = (file: string, rows: number) => ({ FILE_NAME: file, STATUS: 'Loaded', ROW_COUNT: rows, FIRST_ERROR_MESSAGE: null, LAST_LOAD_TIME: '2026-11-21 10:00:00' });
+
+    beforeEach(async () => {
+      ({ dir: lakeDir, cleanup } = tempDir());
+      const setup = { lakeUrl: path.join(lakeDir, 'lake'), landingUrl: path.join(lakeDir, 'landing'), env: {} };
+      await putSmallLanding(setup);
+      await runListening(setup, { runId: RUN });
+      process.env.LAKE_URL = setup.lakeUrl;
+      process.env.SNOWFLAKE_VERIFY_POLL_SECONDS = '0.05';
+      // Row counts of the hand-written expected files (tests/fixtures/listening-small/expected/).
+      fake.copyHistory.set('RAW.LISTENING_USERS', [loaded(day('users', '2026-11-21'), 4)]);
+      fake.copyHistory.set('RAW.LISTENING_SONGS', [loaded(day('songs', '2026-11-21'), 3)]);
+      fake.copyHistory.set('RAW.LISTENING_STREAMS', [loaded(day('streams', '2024-06-24'), 4), loaded(day('streams', '2024-06-25'), 3)]);
+    });
+    afterEach(() => cleanup());
+
+    test('exit 0 when every file loaded with the manifest row count', async () => {
+      const { code, stdout } = await runCli(['snowflake', 'verify', '--run', RUN]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/4 loaded, 0 pending, 0 failed, 0 with other row counts, of 4 files/);
+    });
+
+    test('a file not in COPY_HISTORY yet is pending (exit 1)', async () => {
+      fake.copyHistory.set('RAW.LISTENING_STREAMS', [loaded(day('streams', '2024-06-24'), 4)]);
+      const { code, stdout, stderr } = await runCli(['snowflake', 'verify', '--run', RUN]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/streams_verify-run_00000\.csv\.gz\s+pending\s+3/);
+      expect(stderr).toMatch(/3 loaded, 1 pending, 0 failed/);
+    });
+
+    test('a failed load shows Snowflake’s first error (exit 1)', async () => {
+      fake.copyHistory.set('RAW.LISTENING_SONGS', [
+        { FILE_NAME: day('songs', '2026-11-21'), STATUS: 'Load failed', ROW_COUNT: 0, FIRST_ERROR_MESSAGE: "Numeric value 'abc' is not recognized", LAST_LOAD_TIME: '2026-11-21 10:00:00' },
+      ]);
+      const { code, stdout } = await runCli(['snowflake', 'verify', '--run', RUN]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/failed.*Load failed: Numeric value 'abc' is not recognized/);
+    });
+
+    test('a load with other row counts than the manifest is reported (exit 1)', async () => {
+      fake.copyHistory.set('RAW.LISTENING_USERS', [loaded(day('users', '2026-11-21'), 3)]);
+      const { code, stdout } = await runCli(['snowflake', 'verify', '--run', RUN]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/users_verify-run_00000\.csv\.gz\s+row_mismatch\s+4\s+3/);
+    });
+
+    test('--wait polls until the pending file arrives', async () => {
+      fake.copyHistory.set('RAW.LISTENING_STREAMS', [loaded(day('streams', '2024-06-24'), 4)]);
+      setTimeout(() => fake.copyHistory.get('RAW.LISTENING_STREAMS')!.push(loaded(day('streams', '2024-06-25'), 3)), 200);
+      const { code, stdout } = await runCli(['snowflake', 'verify', '--run', RUN, '--wait', '10']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/4 loaded, 0 pending/);
+      expect(fake.statements.filter((s) => s.includes('COPY_HISTORY')).length).toBeGreaterThan(2);
+    });
+
+    test('an unknown run id says so', async () => {
+      const { code, stderr } = await runCli(['snowflake', 'verify', '--run', 'no-such-run']);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/no manifest for run no-such-run/);
+    });
+  });
+});

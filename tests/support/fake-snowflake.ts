@@ -1,0 +1,216 @@
+import * as http from 'node:http';
+import * as zlib from 'node:zlib';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for Snowflake that speaks the REST protocol snowflake-sdk uses:
+ * POST /session/v1/login-request, POST /queries/v1/query-request (JSON result sets),
+ * POST /telemetry/send and POST /session?delete=true. It records every statement and models the
+ * objects CREATE statements make, so idempotency is observable: CREATE on an existing object
+ * without IF NOT EXISTS or OR REPLACE fails the way Snowflake does (002002).
+ */
+
+type Cell = string | number | null;
+interface ResultSet {
+  columns: { name: string; type: 'text' | 'fixed' }[];
+  rows: Cell[][];
+}
+
+export interface SnowflakeObject {
+  kind: string;
+  name: string;
+  created: number;
+  replaced: number;
+}
+
+export interface CopyHistoryRow {
+  FILE_NAME: string;
+  STATUS: string;
+  ROW_COUNT: number | null;
+  FIRST_ERROR_MESSAGE: string | null;
+  LAST_LOAD_TIME: string;
+}
+
+export class FakeSnowflake {
+  readonly statements: string[] = [];
+  readonly logins: Record<string, unknown>[] = [];
+  readonly objects = new Map<string, SnowflakeObject>();
+  /** COPY_HISTORY rows per raw table name (RAW.LISTENING_STREAMS). */
+  readonly copyHistory = new Map<string, CopyHistoryRow[]>();
+  /** SYSTEM$PIPE_STATUS JSON per pipe (RAW.X_PIPE). */
+  readonly pipeStatus = new Map<string, Record<string, unknown>>();
+  /** Files an ALTER PIPE … REFRESH reports as queued, per pipe and prefix ("RAW.X_PIPE year=…/"). */
+  readonly refreshFiles = new Map<string, string[]>();
+  /** When set, login fails with this Snowflake error code and message. */
+  loginError?: { code: string; message: string };
+  private database: string | undefined;
+  private server?: http.Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Environment for soundlake to use this fake. */
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      SNOWFLAKE_ACCOUNT: 'fake-account',
+      SNOWFLAKE_USER: 'SOUNDLAKE',
+      SNOWFLAKE_PASSWORD: 'fake-password-123',
+      SNOWFLAKE_ACCESS_URL: this.url,
+      SNOWFLAKE_STORAGE_ROLE_ARN: 'arn:aws:iam::123456789012:role/snowflake-lake',
+      LAKE_URL: 's3://music-lake/lake',
+      ...extra,
+    };
+  }
+
+  count(kind: string): number {
+    return [...this.objects.values()].filter((o) => o.kind === kind).length;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body = Buffer.concat(chunks);
+      if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
+      const json = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+      const send = (payload: unknown) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(payload));
+      };
+      const url = req.url ?? '';
+      if (url.startsWith('/session/v1/login-request')) {
+        const data = (json.data ?? {}) as Record<string, unknown>;
+        this.logins.push(data);
+        if (this.loginError) return send({ success: false, code: this.loginError.code, message: this.loginError.message, data: null });
+        return send({
+          success: true,
+          data: { token: 'session-token', masterToken: 'master-token', sessionId: 1, parameters: [], sessionInfo: { databaseName: 'SOUNDLAKE', schemaName: null, warehouseName: 'SOUNDLAKE_WH', roleName: 'SOUNDLAKE_LOADER' } },
+        });
+      }
+      if (url.startsWith('/queries/v1/query-request')) {
+        const sql = String(json.sqlText ?? '');
+        this.statements.push(sql);
+        try {
+          return send({ success: true, data: this.result(this.execute(sql)) });
+        } catch (error) {
+          const e = error as { code?: string; message: string };
+          return send({ success: false, code: e.code ?? '001003', message: e.message, data: { sqlState: '42000', queryId: `q${this.statements.length}` } });
+        }
+      }
+      return send({ success: true, data: {} }); // telemetry, logout, heartbeat
+    });
+  }
+
+  private result(set: ResultSet): Record<string, unknown> {
+    return {
+      rowtype: set.columns.map((c) =>
+        c.type === 'fixed'
+          ? { name: c.name, type: 'fixed', nullable: true, scale: 0, precision: 38, length: null, byteLength: null }
+          : { name: c.name, type: 'text', nullable: true, length: 16777216, byteLength: 16777216, scale: null, precision: null },
+      ),
+      rowset: set.rows.map((r) => r.map((v) => (v === null ? null : String(v)))),
+      total: set.rows.length,
+      returned: set.rows.length,
+      queryId: `q${this.statements.length}`,
+      queryResultFormat: 'json',
+    };
+  }
+
+  private qualify(kind: string, name: string): string {
+    const parts = name.toUpperCase().split('.');
+    const schemaLevel = ['TABLE', 'VIEW', 'PIPE', 'STAGE', 'FILE FORMAT'].includes(kind);
+    if (schemaLevel && parts.length === 2) {
+      if (!this.database) throw Object.assign(new Error('Cannot perform CREATE. This session does not have a current database.'), { code: '090105' });
+      return `${this.database}.${parts.join('.')}`;
+    }
+    return parts.join('.');
+  }
+
+  private status(message: string): ResultSet {
+    return { columns: [{ name: 'status', type: 'text' }], rows: [[message]] };
+  }
+
+  private execute(raw: string): ResultSet {
+    const sql = raw.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ').trim();
+    const create = /^CREATE (OR REPLACE )?(?:SECURE )?(DATABASE|SCHEMA|TABLE|VIEW|PIPE|STAGE|FILE FORMAT|STORAGE INTEGRATION|WAREHOUSE|ROLE) (IF NOT EXISTS )?([A-Za-z0-9_$.]+)/i.exec(sql);
+    if (create) {
+      const kind = create[2].toUpperCase();
+      const name = this.qualify(kind, create[4]);
+      const key = `${kind} ${name}`;
+      const existing = this.objects.get(key);
+      if (existing) {
+        if (create[1]) existing.replaced++;
+        else if (!create[3]) throw Object.assign(new Error(`SQL compilation error: Object '${name}' already exists.`), { code: '002002' });
+        return this.status(`${name} already exists, statement succeeded.`);
+      }
+      this.objects.set(key, { kind, name, created: 1, replaced: 0 });
+      return this.status(`${kind} ${name} successfully created.`);
+    }
+    let m = /^USE DATABASE ([A-Za-z0-9_$]+)$/i.exec(sql);
+    if (m) {
+      if (!this.objects.has(`DATABASE ${m[1].toUpperCase()}`)) throw Object.assign(new Error(`Object does not exist: ${m[1]}`), { code: '002043' });
+      this.database = m[1].toUpperCase();
+      return this.status('Statement executed successfully.');
+    }
+    if (/^GRANT /i.test(sql)) return this.status('Statement executed successfully.');
+    m = /^DESC(?:RIBE)? INTEGRATION ([A-Za-z0-9_$]+)$/i.exec(sql);
+    if (m) {
+      if (!this.objects.has(`STORAGE INTEGRATION ${m[1].toUpperCase()}`)) throw Object.assign(new Error(`Integration '${m[1]}' does not exist.`), { code: '002003' });
+      return {
+        columns: ['property', 'property_type', 'property_value', 'property_default'].map((name) => ({ name, type: 'text' as const })),
+        rows: [
+          ['ENABLED', 'Boolean', 'true', 'false'],
+          ['STORAGE_AWS_IAM_USER_ARN', 'String', 'arn:aws:iam::999999999999:user/abc1-s-fake', ''],
+          ['STORAGE_AWS_ROLE_ARN', 'String', 'arn:aws:iam::123456789012:role/snowflake-lake', ''],
+          ['STORAGE_AWS_EXTERNAL_ID', 'String', 'FAKE_SFCRole=2_abcdefg=', ''],
+        ],
+      };
+    }
+    if (/^SHOW PIPES IN SCHEMA RAW$/i.test(sql)) {
+      const pipes = [...this.objects.values()].filter((o) => o.kind === 'PIPE');
+      return {
+        columns: ['created_on', 'name', 'database_name', 'schema_name', 'notification_channel'].map((name) => ({ name, type: 'text' as const })),
+        rows: pipes.map((p) => {
+          const [db, schema, name] = p.name.split('.');
+          return ['2026-11-21 00:00:00', name, db, schema, 'arn:aws:sqs:us-east-1:999999999999:sf-snowpipe-FAKE'];
+        }),
+      };
+    }
+    m = /^SELECT SYSTEM\$PIPE_STATUS\('([A-Za-z0-9_$.]+)'\) AS STATUS$/i.exec(sql);
+    if (m) {
+      const status = this.pipeStatus.get(m[1].toUpperCase()) ?? { executionState: 'RUNNING', pendingFileCount: 0 };
+      return { columns: [{ name: 'STATUS', type: 'text' }], rows: [[JSON.stringify(status)]] };
+    }
+    m = /COPY_HISTORY\(TABLE_NAME => '([A-Za-z0-9_$.]+)'/i.exec(sql);
+    if (m) {
+      const rows = this.copyHistory.get(m[1].toUpperCase()) ?? [];
+      return {
+        columns: [
+          { name: 'FILE_NAME', type: 'text' },
+          { name: 'STATUS', type: 'text' },
+          { name: 'ROW_COUNT', type: 'fixed' },
+          { name: 'FIRST_ERROR_MESSAGE', type: 'text' },
+          { name: 'LAST_LOAD_TIME', type: 'text' },
+        ],
+        rows: rows.map((r) => [r.FILE_NAME, r.STATUS, r.ROW_COUNT, r.FIRST_ERROR_MESSAGE, r.LAST_LOAD_TIME]),
+      };
+    }
+    m = /^ALTER PIPE ([A-Za-z0-9_$.]+) REFRESH PREFIX = '([^']*)'$/i.exec(sql);
+    if (m) {
+      const files = this.refreshFiles.get(`${m[1].toUpperCase()} ${m[2]}`) ?? [];
+      return { columns: [{ name: 'File', type: 'text' }, { name: 'Status', type: 'text' }], rows: files.map((f) => [f, 'SENT']) };
+    }
+    if (/^SELECT 1$/i.test(sql)) return { columns: [{ name: '1', type: 'fixed' }], rows: [[1]] };
+    throw Object.assign(new Error(`fake Snowflake does not understand: ${sql.slice(0, 120)}`), { code: '001003' });
+  }
+}
