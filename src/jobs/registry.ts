@@ -2,6 +2,9 @@ import { runJob, type RunOptions, type RunResult } from '../runner';
 import type { TableDef } from '../core/table';
 import type { Job } from './job';
 import { listeningEventsJob } from './listening-events';
+import { spotifyArtistsJob } from './spotify-artists';
+import { spotifyNewReleasesJob } from './spotify-new-releases';
+import { spotifyPlaylistJob } from './spotify-playlist';
 
 /** A registered job with its types closed over, so the CLI can list and run any of them. */
 export interface JobEntry {
@@ -15,7 +18,12 @@ function register<C, R>(job: Job<C, R>): JobEntry {
   return { name: job.name, description: job.description, tables: job.tables, run: (options) => runJob(job, options) };
 }
 
-export const JOBS: readonly JobEntry[] = [register(listeningEventsJob)];
+export const JOBS: readonly JobEntry[] = [
+  register(listeningEventsJob),
+  register(spotifyPlaylistJob),
+  register(spotifyNewReleasesJob),
+  register(spotifyArtistsJob),
+];
 
 export function findJob(name: string): JobEntry | undefined {
   return JOBS.find((job) => job.name === name);

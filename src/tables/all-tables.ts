@@ -1,8 +1,22 @@
 import { qualifiedName, type TableDef } from '../core/table';
 import { listeningTables } from './listening';
+import * as spotify from './spotify';
 
 /** Every lake table, in a stable order: the warehouse, the Snowflake DDL and the pipes cover exactly these. */
-export const ALL_TABLES: readonly TableDef[] = [...listeningTables];
+export const ALL_TABLES: readonly TableDef[] = [
+  ...listeningTables,
+  spotify.playlists,
+  spotify.playlistItems,
+  spotify.tracks,
+  spotify.albums,
+  spotify.artists,
+  spotify.artistGenres,
+  spotify.trackArtists,
+  spotify.albumArtists,
+  spotify.newReleases,
+  spotify.audioFeatures,
+  spotify.followedArtists,
+];
 
 /** RAW.{SOURCE}_{TABLE}: the raw table a lake table loads into. */
 export const rawTableName = (table: TableDef) => `${table.source}_${table.name}`.toUpperCase();

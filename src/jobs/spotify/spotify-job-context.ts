@@ -1,0 +1,37 @@
+import { configureSpotify, spotifyTokens } from '../../connections/spotify';
+import type { RunContext } from '../../run/run-context';
+import { SpotifyApi } from '../../sources/spotify/spotify-api';
+import { SpotifyClient } from '../../sources/spotify/spotify-client';
+import type { SpotifySettings } from '../../sources/spotify/spotify-settings';
+import type { Track } from '../../sources/spotify/spotify-objects';
+import type { SpotifyRecord } from './spotify-records';
+import { countReads } from './spotify-records';
+
+/**
+ * A client for this run: the process's token cache, the run's counters, logger and abort signal.
+ * `done()` records the token requests the run made.
+ */
+export async function spotifyClientFor(settings: SpotifySettings, ctx: RunContext): Promise<{ client: SpotifyClient; done: () => void }> {
+  await configureSpotify(settings);
+  const tokens = spotifyTokens();
+  const before = tokens.requests;
+  const api = new SpotifyApi(settings, tokens, ctx.io, ctx.log, ctx.signal);
+  return { client: new SpotifyClient(api, settings, ctx.log), done: () => ctx.io.add('spotify_token_requests', tokens.requests - before) };
+}
+
+/** Counts each record's reads and hands the batch on (records are yielded in batches). */
+export function counted(ctx: RunContext, records: SpotifyRecord[]): SpotifyRecord[] {
+  for (const record of records) countReads(ctx, record);
+  return records;
+}
+
+/** Album and artist ids a set of tracks refers to. */
+export function referencedIds(tracks: Iterable<Pick<Track, 'album' | 'artists'>>): { albumIds: Set<string>; artistIds: Set<string> } {
+  const albumIds = new Set<string>();
+  const artistIds = new Set<string>();
+  for (const track of tracks) {
+    if (track.album?.id) albumIds.add(track.album.id);
+    for (const artist of track.artists) if (artist.id) artistIds.add(artist.id);
+  }
+  return { albumIds, artistIds };
+}

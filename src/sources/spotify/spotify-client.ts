@@ -1,0 +1,178 @@
+import { PermanentError } from '../../core/errors';
+import { JsonShape } from '../../core/json-shape';
+import type { Logger } from '../../core/log';
+import { BatchFetcher } from './batch-fetcher';
+import { SpotifyHttpError, type SpotifyApi } from './spotify-api';
+import {
+  readAlbum,
+  readArtist,
+  readAudioFeatures,
+  readPage,
+  readPlaylist,
+  readPlaylistEntry,
+  readSimpleTrack,
+  readTrack,
+  type Album,
+  type Artist,
+  type Page,
+  type Playlist,
+  type PlaylistEntry,
+  type SimpleTrack,
+} from './spotify-objects';
+import type { SpotifySettings } from './spotify-settings';
+
+export interface NewRelease {
+  albumId: string;
+  /** 1-based position in the listing. */
+  rank: number;
+  source: 'browse' | 'search';
+}
+
+/** Search offsets stop here (Spotify refuses offsets past 1000). */
+const SEARCH_MAX_OFFSET = 1000;
+
+/** The Web API calls the Spotify jobs make; batch/single and /items vs /tracks are decided here. */
+export class SpotifyClient {
+  readonly albums: BatchFetcher<Album>;
+  readonly artists: BatchFetcher<Artist>;
+  readonly tracks: BatchFetcher<ReturnType<typeof readTrack>>;
+  readonly audioFeatures: BatchFetcher<ReturnType<typeof readAudioFeatures>>;
+  private playlistItemsPath: 'items' | 'tracks' = 'items';
+  private artistAlbumsLimit = 50;
+  private newReleasesSource: 'browse' | 'search' = 'browse';
+
+  constructor(
+    private readonly api: SpotifyApi,
+    private readonly settings: SpotifySettings,
+    private readonly log: Logger,
+  ) {
+    const market = { market: settings.market };
+    this.albums = new BatchFetcher(api, log, { name: 'albums', batchSize: 20, path: '/albums', read: readAlbum, query: market });
+    this.artists = new BatchFetcher(api, log, { name: 'artists', batchSize: 50, path: '/artists', read: readArtist });
+    this.tracks = new BatchFetcher(api, log, { name: 'tracks', batchSize: 50, path: '/tracks', read: readTrack, query: market });
+    this.audioFeatures = new BatchFetcher(api, log, { name: 'audio_features', batchSize: 100, path: '/audio-features', read: readAudioFeatures, deprecated: true });
+  }
+
+  async playlist(id: string): Promise<Playlist> {
+    const endpoint = 'GET /playlists/{id}';
+    const body = await this.api.get(`/playlists/${id}`, { market: this.settings.market }, endpoint);
+    return readPlaylist(new JsonShape(`Spotify ${endpoint}`), body, 'response');
+  }
+
+  /**
+   * A playlist's entries in order: /playlists/{id}/items (entries under `item`), or the older
+   * /playlists/{id}/tracks (entries under `track`) where /items does not exist.
+   */
+  async *playlistEntries(id: string): AsyncGenerator<PlaylistEntry[]> {
+    let offset = 0;
+    for (;;) {
+      const field = this.playlistItemsPath === 'items' ? 'item' : 'track';
+      const endpoint = `GET /playlists/{id}/${this.playlistItemsPath}`;
+      let body: unknown;
+      try {
+        body = await this.api.get(`/playlists/${id}/${this.playlistItemsPath}`, { limit: 50, offset, market: this.settings.market }, endpoint);
+      } catch (error) {
+        if (error instanceof SpotifyHttpError && error.status === 404 && this.playlistItemsPath === 'items' && offset === 0) {
+          this.playlistItemsPath = 'tracks';
+          this.log.warn('Spotify has no /playlists/{id}/items here; using /playlists/{id}/tracks for the rest of the run');
+          continue;
+        }
+        if (error instanceof SpotifyHttpError && error.status === 403) {
+          throw new PermanentError(
+            `Spotify refuses the entries of playlist ${id} (403). Development Mode apps may read only playlists the user ` +
+              'owns or collaborates on: set SPOTIFY_REFRESH_TOKEN from `soundlake spotify login` as that user, or use an app with extended quota',
+          );
+        }
+        throw error;
+      }
+      const j = new JsonShape(`Spotify ${endpoint}`);
+      const page = readPage(j, body, 'response', (v, p) => readPlaylistEntry(j, v, p, field));
+      if (page.items.length > 0) yield page.items;
+      offset += page.items.length;
+      if (page.items.length === 0 || (page.total !== null && offset >= page.total)) return;
+    }
+  }
+
+  /** New albums: /browse/new-releases, or search `tag:new` where that endpoint is gone (403/404). */
+  async *newReleases(max: number): AsyncGenerator<NewRelease[]> {
+    let offset = 0;
+    let rank = 0;
+    while (rank < max) {
+      const source = this.newReleasesSource;
+      const endpoint = source === 'browse' ? 'GET /browse/new-releases' : 'GET /search?type=album&q=tag:new';
+      let body: unknown;
+      try {
+        body =
+          source === 'browse'
+            ? await this.api.get('/browse/new-releases', { country: this.settings.market, limit: Math.min(50, max - rank), offset }, endpoint)
+            : await this.api.get('/search', { q: 'tag:new', type: 'album', market: this.settings.market, limit: Math.min(10, max - rank), offset }, endpoint);
+      } catch (error) {
+        if (error instanceof SpotifyHttpError && (error.status === 403 || error.status === 404) && source === 'browse' && offset === 0) {
+          this.newReleasesSource = 'search';
+          this.log.warn(`Spotify refuses /browse/new-releases (${error.status}); listing new albums with search q=tag:new instead`);
+          continue;
+        }
+        throw error;
+      }
+      const j = new JsonShape(`Spotify ${endpoint}`);
+      const page = readPage(j, j.object(body, 'response').albums, 'response.albums', (v, p) => j.string(j.object(v, p).id, `${p}.id`));
+      const releases = page.items.slice(0, max - rank).map((albumId) => ({ albumId, rank: ++rank, source }));
+      if (releases.length > 0) yield releases;
+      offset += page.items.length;
+      if (page.items.length === 0 || (page.total !== null && offset >= page.total) || (source === 'search' && offset >= SEARCH_MAX_OFFSET)) return;
+    }
+  }
+
+  /** Album ids of an artist's albums and singles; the page size drops to 10 where 50 is refused. */
+  async *artistAlbumIds(artistId: string): AsyncGenerator<string[]> {
+    const endpoint = 'GET /artists/{id}/albums';
+    let offset = 0;
+    for (;;) {
+      let body: unknown;
+      try {
+        body = await this.api.get(`/artists/${artistId}/albums`, { include_groups: 'album,single', market: this.settings.market, limit: this.artistAlbumsLimit, offset }, endpoint);
+      } catch (error) {
+        if (error instanceof SpotifyHttpError && error.status === 400 && this.artistAlbumsLimit > 10) {
+          this.artistAlbumsLimit = 10;
+          this.log.warn('Spotify refuses limit=50 for artist albums; using 10 for the rest of the run');
+          continue;
+        }
+        throw error;
+      }
+      const j = new JsonShape(`Spotify ${endpoint}`);
+      const page = readPage(j, body, 'response', (v, p) => j.string(j.object(v, p).id, `${p}.id`));
+      if (page.items.length > 0) yield page.items;
+      offset += page.items.length;
+      if (page.items.length === 0 || (page.total !== null && offset >= page.total)) return;
+    }
+  }
+
+  /** Every track of an album: the page embedded in the album, then /albums/{id}/tracks for the rest. */
+  async albumTracks(album: Album): Promise<SimpleTrack[]> {
+    const tracks = [...album.tracks];
+    const total = album.tracksTotal ?? tracks.length;
+    const endpoint = 'GET /albums/{id}/tracks';
+    while (tracks.length < total) {
+      const body = await this.api.get(`/albums/${album.id}/tracks`, { limit: 50, offset: tracks.length, market: this.settings.market }, endpoint);
+      const j = new JsonShape(`Spotify ${endpoint}`);
+      const page = readPage(j, body, 'response', (v, p) => readSimpleTrack(j, v, p));
+      if (page.items.length === 0) break;
+      tracks.push(...page.items);
+    }
+    return tracks;
+  }
+
+  /** The user's followed artists (cursor pages); needs a user token with user-follow-read. */
+  async *followedArtists(): AsyncGenerator<Artist[]> {
+    const endpoint = 'GET /me/following';
+    let after: string | null = null;
+    for (;;) {
+      const body = await this.api.get('/me/following', { type: 'artist', limit: 50, ...(after ? { after } : {}) }, endpoint);
+      const j = new JsonShape(`Spotify ${endpoint}`);
+      const page: Page<Artist> = readPage(j, j.object(body, 'response').artists, 'response.artists', (v, p) => readArtist(j, v, p));
+      if (page.items.length > 0) yield page.items;
+      after = page.after;
+      if (!after || page.items.length === 0) return;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import * as path from 'node:path';
+import { configureS3, readS3Settings } from '../../src/connections/s3';
+import { loadConfig } from '../../src/core/config';
+import type { Job } from '../../src/jobs/job';
+import { openStore } from '../../src/lake/open-store';
+import { runJob, type RunOptions, type RunResult } from '../../src/runner';
+import { ALL_TABLES } from '../../src/tables/all-tables';
+import { buildWarehouse, queryWarehouse } from '../../src/warehouse/duckdb-warehouse';
+import type { FakeSpotify } from './fake-spotify';
+import { LogCapture } from './log-capture';
+import type { RunningS3 } from './s3rver-harness';
+
+export interface SpotifyRun {
+  result: RunResult;
+  log: LogCapture;
+}
+
+/** Runs a Spotify job against the fake, into the s3rver lake. */
+export async function runSpotify<C, R>(job: Job<C, R>, fake: FakeSpotify, s3: RunningS3, env: Record<string, string> = {}, options: RunOptions = {}): Promise<SpotifyRun> {
+  const log = new LogCapture();
+  const result = await runJob(job, {
+    dotenvDir: null,
+    date: '2026-11-21',
+    ...options,
+    logStream: log,
+    env: { RUN_LOG_LEVEL: 'debug', LAKE_URL: `s3://${s3.bucket}/lake`, ...s3.env, ...fake.env(), ...env },
+  });
+  return { result, log };
+}
+
+/** Loads the s3rver lake into a DuckDB file and returns a query function over it. */
+export async function lakeWarehouse(s3: RunningS3, dir: string): Promise<(sql: string) => Promise<unknown[][]>> {
+  await configureS3(readS3Settings(loadConfig({ env: s3.env, dotenvDir: null })));
+  const db = path.join(dir, `w-${Date.now()}-${Math.random().toString(16).slice(2)}.duckdb`);
+  await buildWarehouse({ lake: openStore(`s3://${s3.bucket}/lake`), dbPath: db, tables: ALL_TABLES });
+  return async (sql: string) => (await queryWarehouse(db, sql)).rows;
+}
+
+/** The table's own columns, without lineage: `SELECT … FROM RAW.X ORDER BY …`. */
+export const LINEAGE = '_RUN_ID, _EXTRACTED_AT, _FILE_NAME, _FILE_ROW, _LOADED_AT';
