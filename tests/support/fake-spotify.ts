@@ -33,7 +33,8 @@ export type Fault =
   | { kind: '500' }
   | { kind: 'drop' }
   | { kind: 'malformed' }
-  | { kind: 'expire-token' };
+  | { kind: 'expire-token' }
+  | { kind: 'body'; body: string };
 
 export const CLIENT_ID = 'test-client-id';
 export const CLIENT_SECRET = 'test-client-secret-value';
@@ -54,6 +55,8 @@ export class FakeSpotify {
   /** Every API request's full path and query. */
   readonly urls: string[] = [];
   readonly tokenRequests: string[] = [];
+  /** When each API request arrived, in ms. */
+  readonly times: { template: string; at: number }[] = [];
   url = '';
 
   constructor(public mode: 'full' | 'dev') {}
@@ -111,6 +114,7 @@ export class FakeSpotify {
       const path = url.pathname.slice(3);
       const template = `GET ${templateOf(path, url.searchParams)}`;
       this.requests.push(template);
+      this.times.push({ template, at: Date.now() });
       this.urls.push(`${path}${url.search}`);
       const fault = this.takeFault(path);
       if (fault?.kind === 'drop') return void req.socket.destroy();
@@ -122,6 +126,7 @@ export class FakeSpotify {
       const kind = token ? this.validTokens.get(token) : undefined;
       if (!kind) return send(401, { error: { status: 401, message: 'The access token expired' } });
       if (fault?.kind === 'malformed') return send(200, '{"albums": [{"id": "4aawyAB9vmqN3uQ7F');
+      if (fault?.kind === 'body') return send(200, fault.body);
       try {
         const [status, body] = this.route(path, url.searchParams, kind);
         send(status, body);

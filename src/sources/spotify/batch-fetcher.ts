@@ -41,13 +41,18 @@ export class BatchFetcher<T> {
     for (let i = 0; i < fresh.length; i += this.options.batchSize) {
       const chunk = fresh.slice(i, i + this.options.batchSize);
       const results = this.fetchChunk(chunk);
-      chunk.forEach((id, k) => this.cache.set(id, results.then((values) => values[k])));
+      chunk.forEach((id, k) => {
+        const value = results.then((values) => values[k]);
+        value.catch(() => undefined); // awaited below; a failure must not also surface as unhandled
+        this.cache.set(id, value);
+      });
     }
+    const values = await Promise.all(wanted.map((id) => this.cache.get(id)!));
     const out = new Map<string, T>();
-    for (const id of wanted) {
-      const value = await this.cache.get(id)!;
+    wanted.forEach((id, i) => {
+      const value = values[i];
       if (value !== null) out.set(id, value);
-    }
+    });
     return out;
   }
 

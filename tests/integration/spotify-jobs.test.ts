@@ -1,0 +1,192 @@
+import { spotifyArtistsJob } from '../../src/jobs/spotify-artists';
+import { spotifyNewReleasesJob } from '../../src/jobs/spotify-new-releases';
+import { spotifyPlaylistJob } from '../../src/jobs/spotify-playlist';
+import * as expected from '../fixtures/spotify/expected';
+import { FakeSpotify, REFRESH_TOKEN } from '../support/fake-spotify';
+import { startS3, type RunningS3 } from '../support/s3rver-harness';
+import { lakeWarehouse, LINEAGE, runSpotify } from '../support/spotify-scenario';
+import { tempDir } from '../support/temp-dir';
+
+const PLAYLIST_ENV = { SPOTIFY_PLAYLIST_PLAYLIST_IDS: `https://open.spotify.com/playlist/${expected.PL}?si=abc123` };
+const WEEZER = '3jOstUTkEu2JkjvRdBA5Gu';
+
+/** Every Spotify RAW table's own columns, ordered by key. */
+async function lakeRows(s3: RunningS3, dir: string): Promise<Record<string, unknown[][]>> {
+  const q = await lakeWarehouse(s3, dir);
+  const table = (name: string, order: string) => q(`SELECT * EXCLUDE (${LINEAGE}) FROM RAW.SPOTIFY_${name} ORDER BY ${order}`);
+  return {
+    playlists: await table('PLAYLISTS', '1'),
+    playlist_items: await table('PLAYLIST_ITEMS', '1, 2, 3'),
+    tracks: await table('TRACKS', '1'),
+    track_artists: await table('TRACK_ARTISTS', '1, 3'),
+    albums: await table('ALBUMS', '1'),
+    album_artists: await table('ALBUM_ARTISTS', '1, 3'),
+    artists: await table('ARTISTS', '1'),
+    artist_genres: await table('ARTIST_GENRES', '1, 2'),
+    new_releases: await q(`SELECT ALBUM_ID, RANK, SOURCE, FIRST_SEEN_AT = _EXTRACTED_AT FROM RAW.SPOTIFY_NEW_RELEASES ORDER BY RANK`),
+    audio_features: await table('AUDIO_FEATURES', '1'),
+    followed_artists: await table('FOLLOWED_ARTISTS', '1'),
+  };
+}
+
+/** No single-id request repeats, and no id appears in two batch requests. */
+function expectNoIdTwice(fake: FakeSpotify): void {
+  const singles = fake.urls.filter((u) => /^\/(albums|artists|tracks|audio-features)\/[A-Za-z0-9]{22}(\?|$)/.test(u)).map((u) => u.split('?')[0]);
+  expect(new Set(singles).size).toBe(singles.length);
+  for (const kind of ['albums', 'artists', 'tracks', 'audio-features']) {
+    const ids = fake.urls.filter((u) => u.startsWith(`/${kind}?`)).flatMap((u) => new URL(`http://x${u}`).searchParams.get('ids')!.split(','));
+    expect(new Set(ids).size).toBe(ids.length);
+  }
+}
+
+const empty = { playlists: [], playlist_items: [], tracks: [], track_artists: [], albums: [], album_artists: [], artists: [], artist_genres: [], new_releases: [], audio_features: [], followed_artists: [] };
+
+describe.each(['full', 'dev'] as const)('Spotify jobs against the %s surface', (mode) => {
+  let fake: FakeSpotify;
+  let s3: RunningS3;
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(async () => {
+    fake = await new FakeSpotify(mode).start();
+    s3 = await startS3();
+    ({ dir, cleanup } = tempDir());
+  });
+  afterEach(async () => {
+    await fake.stop();
+    await s3.stop();
+    cleanup();
+  });
+
+  test('spotify-playlist lands the expected rows with the expected requests', async () => {
+    const { result } = await runSpotify(spotifyPlaylistJob, fake, s3, PLAYLIST_ENV);
+    const tracks = ['0nrRP2bk19rLc0orkWPQk2', '3sBjmBVF2FBmjYxaL1mE0U', '6fHLSJbh1aLbxVZCGOxXxA'];
+    expect(await lakeRows(s3, dir)).toEqual({
+      ...empty,
+      playlists: expected.playlists(),
+      playlist_items: expected.playlistItems(),
+      tracks: expected.tracks(mode, tracks),
+      track_artists: expected.trackArtists(tracks),
+      albums: expected.albums(mode, expected.ALL_ALBUMS),
+      album_artists: expected.albumArtists(expected.ALL_ALBUMS),
+      artists: expected.artists(mode, expected.ALL_ARTISTS),
+      artist_genres: expected.artistGenres(expected.ALL_ARTISTS),
+    });
+    // 7 entries, served 3 a page; 3 albums and 3 artists referenced.
+    expect(fake.counts()).toEqual(
+      mode === 'full'
+        ? { 'GET /playlists/{id}': 1, 'GET /playlists/{id}/items': 1, 'GET /playlists/{id}/tracks': 3, 'GET /albums?ids=': 1, 'GET /artists?ids=': 1 }
+        : { 'GET /playlists/{id}': 1, 'GET /playlists/{id}/items': 3, 'GET /albums?ids=': 1, 'GET /albums/{id}': 3, 'GET /artists?ids=': 1, 'GET /artists/{id}': 3 },
+    );
+    expectNoIdTwice(fake);
+    expect(fake.tokenRequests).toEqual(['client_credentials']);
+    // The manifest counts the same requests.
+    for (const [template, n] of Object.entries(fake.counts())) expect(result.manifest.io[`spotify_requests ${template}`]).toBe(n);
+    expect(result.manifest.io.spotify_token_requests).toBe(1);
+    expect(result.manifest.totals.rows_rejected).toBe(0);
+  });
+
+  test('spotify-new-releases expands new albums once; a rerun with unchanged releases expands nothing', async () => {
+    const first = await runSpotify(spotifyNewReleasesJob, fake, s3);
+    const source = mode === 'full' ? 'browse' : 'search';
+    expect(await lakeRows(s3, dir)).toEqual({
+      ...empty,
+      new_releases: [
+        ['2GgpnYHvJYyQWGsJtYGbgh', 1n, source, true],
+        ['5zT1JLIj9E57p3e1rFm9Uq', 2n, source, true],
+        ['4aawyAB9vmqN3uQ7FjRGTy', 3n, source, true],
+      ],
+      albums: expected.albums(mode, expected.ALL_ALBUMS),
+      album_artists: expected.albumArtists(expected.ALL_ALBUMS),
+      tracks: expected.tracks(mode, expected.ALL_TRACKS),
+      track_artists: expected.trackArtists(expected.ALL_TRACKS),
+      artists: expected.artists(mode, expected.ALL_ARTISTS),
+      artist_genres: expected.artistGenres(expected.ALL_ARTISTS),
+      audio_features: mode === 'full' ? expected.audioFeatures() : [],
+    });
+    // 3 releases served 2 a page; the Blue Album's third track needs /albums/{id}/tracks.
+    expect(fake.counts()).toEqual(
+      mode === 'full'
+        ? { 'GET /browse/new-releases': 2, 'GET /albums?ids=': 1, 'GET /albums/{id}/tracks': 1, 'GET /tracks?ids=': 1, 'GET /artists?ids=': 1, 'GET /audio-features?ids=': 1 }
+        : {
+            'GET /browse/new-releases': 1,
+            'GET /search': 2,
+            'GET /albums?ids=': 1,
+            'GET /albums/{id}': 3,
+            'GET /albums/{id}/tracks': 1,
+            'GET /tracks?ids=': 1,
+            'GET /tracks/{id}': 6,
+            'GET /artists?ids=': 1,
+            'GET /artists/{id}': 3,
+            'GET /audio-features?ids=': 1,
+            'GET /audio-features/{id}': 1,
+          },
+    );
+    expectNoIdTwice(fake);
+    if (mode === 'dev') expect(fake.urls.filter((u) => u.startsWith('/search')).every((u) => /limit=10\b/.test(u))).toBe(true);
+    expect(first.result.manifest.totals.rows_out).toBeGreaterThan(0);
+
+    fake.requests.length = 0;
+    const second = await runSpotify(spotifyNewReleasesJob, fake, s3);
+    expect(fake.counts()).toEqual(mode === 'full' ? { 'GET /browse/new-releases': 2 } : { 'GET /browse/new-releases': 1, 'GET /search': 2 });
+    expect(second.result.manifest.totals.rows_out).toBe(0);
+    expect(second.result.manifest.files).toEqual([]);
+  });
+
+  test('spotify-artists loads configured artists with their albums and tracks', async () => {
+    await runSpotify(spotifyArtistsJob, fake, s3, { SPOTIFY_ARTISTS_ARTIST_IDS: `spotify:artist:${WEEZER}` });
+    const blueTracks = ['1KvmbGDZpKmHkRNbAkaQwi', '3sBjmBVF2FBmjYxaL1mE0U', '4Ey0PpMLDbVOv6UjYlDGNx'];
+    const credited = ['1vCWHaC5f2uS3yhpwWbIA6', WEEZER];
+    expect(await lakeRows(s3, dir)).toEqual({
+      ...empty,
+      albums: expected.albums(mode, ['5zT1JLIj9E57p3e1rFm9Uq']),
+      album_artists: expected.albumArtists(['5zT1JLIj9E57p3e1rFm9Uq']),
+      tracks: expected.tracks(mode, blueTracks),
+      track_artists: expected.trackArtists(blueTracks),
+      artists: expected.artists(mode, credited),
+      artist_genres: expected.artistGenres(credited),
+    });
+    expect(fake.counts()).toEqual(
+      mode === 'full'
+        ? { 'GET /artists/{id}/albums': 1, 'GET /albums?ids=': 1, 'GET /albums/{id}/tracks': 1, 'GET /tracks?ids=': 1, 'GET /artists?ids=': 1 }
+        : {
+            // limit=50 refused with 400, then 10 for the rest of the run
+            'GET /artists/{id}/albums': 2,
+            'GET /albums?ids=': 1,
+            'GET /albums/{id}': 1,
+            'GET /albums/{id}/tracks': 1,
+            'GET /tracks?ids=': 1,
+            'GET /tracks/{id}': 3,
+            'GET /artists?ids=': 1,
+            'GET /artists/{id}': 2,
+          },
+    );
+    expectNoIdTwice(fake);
+  });
+});
+
+describe('spotify-artists from the follow list', () => {
+  test('reads /me/following with the refresh token and does not fetch followed artists again', async () => {
+    const fake = await new FakeSpotify('full').start();
+    const s3 = await startS3();
+    const { dir, cleanup } = tempDir();
+    try {
+      await runSpotify(spotifyArtistsJob, fake, s3, { SPOTIFY_REFRESH_TOKEN: REFRESH_TOKEN });
+      const rows = await lakeRows(s3, dir);
+      expect(rows.followed_artists).toEqual([
+        ['0OdUWJ0sBjDrqHygGUXeCF', new Date('2026-11-21T00:00:00Z')],
+        ['1vCWHaC5f2uS3yhpwWbIA6', new Date('2026-11-21T00:00:00Z')],
+      ]);
+      expect(rows.albums).toEqual(expected.albums('full', ['2GgpnYHvJYyQWGsJtYGbgh', '4aawyAB9vmqN3uQ7FjRGTy']));
+      expect(rows.artists).toEqual(expected.artists('full', expected.ALL_ARTISTS));
+      // Two follow pages (one artist each), one album listing per artist, one batch each for
+      // albums and tracks; of the artists only Weezer (credited on Wake Me Up) is fetched.
+      expect(fake.counts()).toEqual({ 'GET /me/following': 2, 'GET /artists/{id}/albums': 2, 'GET /albums?ids=': 1, 'GET /tracks?ids=': 1, 'GET /artists?ids=': 1 });
+      expect(fake.urls.find((u) => u.startsWith('/artists?'))).toContain(`ids=${WEEZER}`);
+      expect(fake.tokenRequests).toEqual(['refresh_token']);
+    } finally {
+      await fake.stop();
+      await s3.stop();
+      cleanup();
+    }
+  });
+});
