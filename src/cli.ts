@@ -3,6 +3,7 @@ import { addDemoCommand } from './commands/demo-command';
 import { addGenerateCommand } from './commands/generate-command';
 import { addJobsCommand, addRunCommand } from './commands/run-command';
 import { addSnowflakeCommand } from './commands/snowflake-command';
+import { addSpotifyCommand } from './commands/spotify-command';
 import { addSqlCommand } from './commands/sql-command';
 import { addWarehouseCommand } from './commands/warehouse-command';
 import { closeAllConnections } from './connections/connection';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   addSqlCommand(program);
   addWarehouseCommand(program);
   addSnowflakeCommand(program);
+  addSpotifyCommand(program);
   // Usage errors go through one place so they exit 2 like configuration errors.
   const exitOverride = (command: Command) => {
     command.exitOverride();

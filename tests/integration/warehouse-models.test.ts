@@ -67,11 +67,13 @@ describe('the local warehouse runs the model SQL over a hand-made lake', () => {
     handMadeLake(path.join(dir, 'lake'));
     db = path.join(dir, 'warehouse.duckdb');
     const summary = await buildWarehouse({ lake: new LocalStore(path.join(dir, 'lake')), dbPath: db, tables: ALL_TABLES });
-    expect(summary.tables).toEqual([
+    expect(summary.tables.filter((t) => t.table.startsWith('RAW.LISTENING_'))).toEqual([
       { table: 'RAW.LISTENING_USERS', files: 2, rows: 2 },
       { table: 'RAW.LISTENING_SONGS', files: 2, rows: 4 },
       { table: 'RAW.LISTENING_STREAMS', files: 3, rows: 10 },
     ]);
+    // Every other table exists, empty: the views over them still work.
+    expect(summary.tables.filter((t) => !t.table.startsWith('RAW.LISTENING_')).every((t) => t.files === 0 && t.rows === 0)).toBe(true);
   });
   afterAll(() => cleanup());
 
