@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { addDemoCommand } from './commands/demo-command';
+import { addDistrokidCommand } from './commands/distrokid-command';
 import { addGenerateCommand } from './commands/generate-command';
 import { addJobsCommand, addRunCommand } from './commands/run-command';
 import { addSnowflakeCommand } from './commands/snowflake-command';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   addWarehouseCommand(program);
   addSnowflakeCommand(program);
   addSpotifyCommand(program);
+  addDistrokidCommand(program);
   // Usage errors go through one place so they exit 2 like configuration errors.
   const exitOverride = (command: Command) => {
     command.exitOverride();

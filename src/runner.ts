@@ -115,6 +115,7 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
         },
   });
   const inputs = new InputLedger();
+  const committedTasks: (() => Promise<void>)[] = [];
   const ctx: RunContext = {
     job: job.name,
     runId,
@@ -128,6 +129,7 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
     io: new IoCounters(),
     state: new JobState(undefined),
     secret: secretFromEnv,
+    onCommitted: (task) => void committedTasks.push(task),
   };
 
   try {
@@ -186,9 +188,10 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
       manifestUrl = lake.describe(key);
       const state = ctx.state.pending();
       if (state !== undefined) await writeJobState(lake, job.name, state);
-      if (job.afterCommit) {
+      if (job.afterCommit || committedTasks.length > 0) {
         try {
-          await job.afterCommit(jobConfig, ctx);
+          for (const task of committedTasks) await task();
+          await job.afterCommit?.(jobConfig, ctx);
         } catch (error) {
           throw new SoundlakeError(
             `the run's files are committed, but housekeeping after the commit failed: ${messageOf(error)}; ` +

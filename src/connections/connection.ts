@@ -30,7 +30,14 @@ export function lazyConnection<T>(create: () => T, destroy: (value: T) => void |
   return lazy;
 }
 
+const closers = new Set<() => Promise<void>>();
+
+/** For connections that are not a lazyConnection (the browser): closed with the rest. */
+export function closeAtExit(close: () => Promise<void>): void {
+  closers.add(close);
+}
+
 /** Closes every connection opened in this process; the CLI calls it before exiting. */
 export async function closeAllConnections(): Promise<void> {
-  await Promise.allSettled([...open].map((connection) => connection.close()));
+  await Promise.allSettled([...[...open].map((connection) => connection.close()), ...[...closers].map((close) => close())]);
 }

@@ -24,7 +24,7 @@ export interface TableDef {
   name: string;
   description: string;
   columns: readonly Column[];
-  /** Columns that identify a row; the warehouse views keep the latest row per key. */
+  /** Columns that identify a row (NULL is a value here); the warehouse views keep the latest row per key. */
   primaryKey: readonly string[];
   /** A timestamp or date column whose day partitions the files; null: the run's logical date. */
   partitionBy: string | null;
@@ -50,8 +50,8 @@ export function defineTable(def: Omit<TableDef, 'dedupeWithinRun'> & { dedupeWit
   if (names.size !== def.columns.length) throw new Error(`table ${def.name}: duplicate column names`);
   for (const key of def.primaryKey) {
     const column = def.columns.find((c) => c.name === key);
+    // A nullable key column is allowed: NULL counts as one value when rows are deduplicated.
     if (!column) throw new Error(`table ${def.name}: primary key column ${key} is not a column`);
-    if (column.nullable) throw new Error(`table ${def.name}: primary key column ${key} must be NOT NULL`);
   }
   if (def.partitionBy !== null) {
     const column = def.columns.find((c) => c.name === def.partitionBy);

@@ -1,6 +1,7 @@
 import { runJob, type RunOptions, type RunResult } from '../runner';
 import type { TableDef } from '../core/table';
 import type { Job } from './job';
+import { distrokidJob } from './distrokid';
 import { listeningEventsJob } from './listening-events';
 import { spotifyArtistsJob } from './spotify-artists';
 import { spotifyNewReleasesJob } from './spotify-new-releases';
@@ -23,6 +24,7 @@ export const JOBS: readonly JobEntry[] = [
   register(spotifyPlaylistJob),
   register(spotifyNewReleasesJob),
   register(spotifyArtistsJob),
+  register(distrokidJob),
 ];
 
 export function findJob(name: string): JobEntry | undefined {

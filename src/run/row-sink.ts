@@ -86,7 +86,8 @@ export class RowSink implements RowEmitter {
     const date = plan.partitionIndex < 0 ? this.logicalDate : (row[plan.partitionIndex] as string).slice(0, 10);
     const line = formatRow(row, plan.types);
     if (plan.latest) {
-      const key = plan.keyIndexes.length === 1 ? String(row[plan.keyIndexes[0]]) : plan.keyIndexes.map((i) => String(row[i])).join('\u0000');
+      const part = (i: number) => (row[i] === null ? '\u0001' : String(row[i]));
+      const key = plan.keyIndexes.length === 1 ? part(plan.keyIndexes[0]) : plan.keyIndexes.map(part).join('\u0000');
       const previous = plan.latest.set(key, { line, date, input: origin.input, sourceLine: origin.line });
       if (previous) {
         const where = origin.line === undefined ? origin.input : `${origin.input} line ${origin.line}`;

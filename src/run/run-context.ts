@@ -38,6 +38,11 @@ export interface RunContext {
   inputs: InputLedger;
   io: IoCounters;
   state: JobState;
+  /**
+   * Work to do once the run's files are committed (never on a dry run or a failed run), e.g. saving
+   * a refreshed login session. Runs after the manifest and state are written.
+   */
+  onCommitted(task: () => Promise<void>): void;
   /** A secret from the environment; its value is registered for redaction from every log line. */
   secret(name: SecretName): string | undefined;
 }

@@ -1,4 +1,5 @@
 import { qualifiedName, type TableDef } from '../core/table';
+import { distrokidTables } from './distrokid';
 import { listeningTables } from './listening';
 import * as spotify from './spotify';
 
@@ -16,6 +17,7 @@ export const ALL_TABLES: readonly TableDef[] = [
   spotify.newReleases,
   spotify.audioFeatures,
   spotify.followedArtists,
+  ...distrokidTables,
 ];
 
 /** RAW.{SOURCE}_{TABLE}: the raw table a lake table loads into. */

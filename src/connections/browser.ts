@@ -1,0 +1,36 @@
+import * as fs from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { PermanentError } from '../core/errors';
+import { closeAtExit } from './connection';
+import type { BrowserSettings } from '../sources/distrokid/distrokid-settings';
+
+/**
+ * Flags for Chromium in a container with no network beyond its targets: no background traffic,
+ * no component updates, no first-run UI.
+ */
+const QUIET_FLAGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+let browser: Promise<Browser> | undefined;
+
+/** The process's Chromium, launched on first use (playwright-core with the system Chromium). */
+export async function launchBrowser(settings: BrowserSettings, options: { headless?: boolean } = {}): Promise<Browser> {
+  if (!fs.existsSync(settings.executablePath)) {
+    throw new PermanentError(`Chromium not found at ${settings.executablePath} ([browser] executable_path); install Debian's chromium package (apt-get install chromium)`);
+  }
+  const { chromium } = require('playwright-core') as typeof import('playwright-core');
+  const headless = options.headless ?? settings.headless;
+  closeAtExit(closeBrowser);
+  browser ??= chromium.launch({
+    executablePath: settings.executablePath,
+    headless,
+    timeout: settings.timeoutMs,
+    args: [...QUIET_FLAGS, ...(settings.noSandbox ? ['--no-sandbox'] : [])],
+  });
+  return browser;
+}
+
+export async function closeBrowser(): Promise<void> {
+  const current = browser;
+  browser = undefined;
+  if (current) await (await current.catch(() => undefined))?.close();
+}

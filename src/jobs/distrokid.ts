@@ -1,0 +1,115 @@
+import { closeAtExit } from '../connections/connection';
+import { launchBrowser } from '../connections/browser';
+import { SourceChangedError } from '../core/errors';
+import { partitionPath } from '../lake/keys';
+import type { RunContext } from '../run/run-context';
+import { bankDetailsPage, bankPage, Dashboard, statsPage } from '../sources/distrokid/dashboard';
+import { readDistrokidSettings, type DistrokidSettings } from '../sources/distrokid/distrokid-settings';
+import { decodeReport, parseEarningsReport, type EarningsLine } from '../sources/distrokid/earnings-report';
+import { readSession, writeSession } from '../sources/distrokid/session-store';
+import { dailyStreamsFromPage } from '../sources/distrokid/stats-page';
+import { earnings, streamsDaily } from '../tables/distrokid';
+import type { Job } from './job';
+
+export type DistrokidRecord =
+  | { kind: 'streams'; page: string; date: string; store: string; artist: string; track: string | null; streams: number }
+  | { kind: 'earnings'; file: string; line: EarningsLine };
+
+/** The store key of a stats page: `streams` is every store together. */
+const storeOf = (data: string) => (data === 'streams' ? 'all' : data);
+
+function earningsValues(record: Extract<DistrokidRecord, { kind: 'earnings' }>): (string | undefined)[] {
+  const v = record.line.values;
+  const extra = Object.keys(record.line.extra).length > 0 ? JSON.stringify(record.line.extra) : undefined;
+  return [
+    record.line.rowHash,
+    v.reporting_date,
+    v.sale_month,
+    v.store,
+    v.artist,
+    v.title,
+    v.isrc,
+    v.upc,
+    v.quantity,
+    v.team_percentage,
+    v.item_type,
+    v.country,
+    v.songwriter_royalties_withheld_usd,
+    v.earnings_usd,
+    v.date_inserted,
+    v.recoup_usd,
+    extra,
+    record.file,
+    String(record.line.line),
+  ];
+}
+
+async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGenerator<DistrokidRecord[]> {
+  const session = await readSession(settings);
+  const browser = await launchBrowser(settings.browser);
+  const context = await browser.newContext({ storageState: session, acceptDownloads: true });
+  closeAtExit(() => context.close().catch(() => undefined));
+  context.setDefaultTimeout(settings.browser.timeoutMs);
+  // Screenshots only: snapshots would record network traffic, cookies included, into the trace.
+  await context.tracing.start({ screenshots: true, snapshots: false });
+  const page = await context.newPage();
+  const landing = `landing/distrokid/${partitionPath(ctx.logicalDate)}/${ctx.runId}/`;
+  const dashboard = new Dashboard(page, context, settings, ctx, landing, `error/distrokid/${ctx.runId}/`);
+  try {
+    // The first stats page doubles as the session check: an expired session is redirected to sign-in.
+    const first = statsPage('streams');
+    const firstHtml = await dashboard.open(first);
+    const artist = await dashboard.text('#artistName');
+    const stores = await dashboard.optionValues('#storeSelect');
+    for (const data of stores.length > 0 ? stores : ['streams']) {
+      const spec = statsPage(data);
+      const html = data === 'streams' ? firstHtml : await dashboard.open(spec);
+      let points;
+      try {
+        points = dailyStreamsFromPage(html, spec.name);
+      } catch (error) {
+        if (error instanceof SourceChangedError) await dashboard.saveErrorArtifacts(spec.name);
+        throw error;
+      }
+      ctx.inputs.read(`distrokid:${spec.name}`, points.length);
+      yield points.map((p) => ({ kind: 'streams' as const, page: spec.name, store: storeOf(data), artist, ...p }));
+    }
+
+    await dashboard.open(bankPage);
+    await dashboard.follow('a[href="/bank/details/"]', bankDetailsPage);
+    const report = await dashboard.download('div[onclick^="downloadBank"]');
+    const parsed = parseEarningsReport(decodeReport(report.bytes), report.name);
+    ctx.log.info('earnings report', { file: report.name, layout: parsed.layout, rows: parsed.lines.length });
+    ctx.inputs.read(`distrokid:${report.name}`, parsed.lines.length);
+    yield parsed.lines.map((line) => ({ kind: 'earnings' as const, file: report.name, line }));
+
+    // The session as the site left it (cookies refreshed); saved once the run is committed.
+    const refreshed = await context.storageState();
+    ctx.onCommitted(async () => {
+      const where = await writeSession(settings, refreshed);
+      ctx.log.info('DistroKid session refreshed', { session: where });
+    });
+    await context.tracing.stop();
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
+/** Daily streams per store and the earnings report from the DistroKid dashboard, with Playwright. */
+export const distrokidJob: Job<DistrokidSettings, DistrokidRecord> = {
+  name: 'distrokid',
+  description: 'DistroKid dashboard (Playwright, saved login) → streams_daily per store, earnings report rows',
+  tables: [streamsDaily, earnings],
+  parseConfig: readDistrokidSettings,
+  extract: scrape,
+  transform(record, emit) {
+    if (record.kind === 'streams') {
+      emit.row(streamsDaily, [record.date, record.store, record.artist, record.track, record.streams], { input: `distrokid:${record.page}` });
+      return;
+    }
+    const origin = { input: `distrokid:${record.file}`, line: record.line.line };
+    const values = earningsValues(record);
+    if (record.line.problem) emit.reject(earnings, record.line.problem, values, origin);
+    else emit.text(earnings, values, origin);
+  },
+};

@@ -1,0 +1,51 @@
+import * as path from 'node:path';
+import type { Config } from '../../core/config';
+
+export interface BrowserSettings {
+  executablePath: string;
+  headless: boolean;
+  noSandbox: boolean;
+  timeoutMs: number;
+}
+
+export interface DistrokidSettings {
+  baseUrl: string;
+  /** Store URL (folder or s3://) and key of the session file. */
+  session: { storeUrl: string; key: string };
+  challengeAttempts: number;
+  challengeBackoffMs: number;
+  browser: BrowserSettings;
+}
+
+export function readBrowserSettings(config: Config): BrowserSettings {
+  return {
+    executablePath: config.string('browser', 'executable_path'),
+    headless: config.bool('browser', 'headless'),
+    noSandbox: config.bool('browser', 'no_sandbox'),
+    timeoutMs: config.int('browser', 'timeout_ms', { min: 1000, max: 600_000, unit: 'milliseconds' }),
+  };
+}
+
+/** The session file's place: [distrokid] session_url, or {lake}/_sessions/distrokid.json. */
+function sessionLocation(config: Config): { storeUrl: string; key: string } {
+  const url = config.optionalString('distrokid', 'session_url');
+  if (url === undefined) return { storeUrl: config.lakeUrl('lake', 'url'), key: '_sessions/distrokid.json' };
+  if (!/\.json$/.test(url)) config.fail('distrokid', 'session_url', 'a .json file path or s3://bucket/key.json');
+  if (url.startsWith('s3://')) {
+    const slash = url.lastIndexOf('/');
+    return { storeUrl: url.slice(0, slash), key: url.slice(slash + 1) };
+  }
+  return { storeUrl: path.dirname(url), key: path.basename(url) };
+}
+
+export function readDistrokidSettings(config: Config): DistrokidSettings {
+  const baseUrl = config.string('distrokid', 'base_url').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+$/.test(baseUrl)) config.fail('distrokid', 'base_url', 'an http:// or https:// origin such as https://distrokid.com');
+  return {
+    baseUrl,
+    session: sessionLocation(config),
+    challengeAttempts: config.int('distrokid', 'challenge_attempts', { min: 1, max: 20 }),
+    challengeBackoffMs: config.int('distrokid', 'challenge_backoff_ms', { min: 1, max: 600_000, unit: 'milliseconds' }),
+    browser: readBrowserSettings(config),
+  };
+}

@@ -1,0 +1,259 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { closeAllConnections } from '../../src/connections/connection';
+import { configureS3, readS3Settings } from '../../src/connections/s3';
+import { loadConfig } from '../../src/core/config';
+import { ExitCode, SoundlakeError } from '../../src/core/errors';
+import { distrokidJob } from '../../src/jobs/distrokid';
+import { LocalStore } from '../../src/lake/local-store';
+import { openStore } from '../../src/lake/open-store';
+import { runJob, type RunOptions } from '../../src/runner';
+import { distrokidLogin } from '../../src/sources/distrokid/distrokid-login';
+import { readDistrokidSettings } from '../../src/sources/distrokid/distrokid-settings';
+import { ALL_TABLES } from '../../src/tables/all-tables';
+import { buildWarehouse, queryWarehouse } from '../../src/warehouse/duckdb-warehouse';
+import { csvRecords, readObject } from '../support/lake-files';
+import { DEVICE_CODE, EMAIL, FakeDistrokid, PASSWORD, type TsvOptions } from '../support/fake-distrokid';
+import { LogCapture } from '../support/log-capture';
+import { recordingProxy } from '../support/recording-proxy';
+import { startS3 } from '../support/s3rver-harness';
+import { tempDir } from '../support/temp-dir';
+
+const ARTIST = 'Nova & The "Quotes"';
+const FILE = 'DistroKid_1700000000_report.tsv';
+const d = (iso: string) => new Date(`${iso}T00:00:00Z`);
+
+let site: FakeDistrokid;
+let dir: string;
+let lake: string;
+let cleanup: () => void;
+
+beforeEach(async () => {
+  site = await new FakeDistrokid().start();
+  ({ dir, cleanup } = tempDir());
+  lake = path.join(dir, 'lake');
+});
+afterEach(async () => {
+  await site.stop();
+  cleanup();
+});
+afterAll(() => closeAllConnections());
+
+function saveSession(): string {
+  const { state, cookie } = site.issueSession();
+  fs.mkdirSync(path.join(lake, '_sessions'), { recursive: true });
+  fs.writeFileSync(path.join(lake, '_sessions', 'distrokid.json'), JSON.stringify(state));
+  return cookie;
+}
+
+async function run(env: Record<string, string> = {}, options: RunOptions = {}) {
+  const log = new LogCapture();
+  const result = await runJob(distrokidJob, {
+    dotenvDir: null,
+    date: '2026-11-21',
+    runId: 'dk-run',
+    logStream: log,
+    ...options,
+    env: { LAKE_URL: lake, DISTROKID_BASE_URL: site.url, DISTROKID_CHALLENGE_BACKOFF_MS: '10', RUN_LOG_LEVEL: 'debug', ...env },
+  });
+  return { result, log };
+}
+
+async function failure(promise: Promise<unknown>): Promise<SoundlakeError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SoundlakeError);
+  return error as SoundlakeError;
+}
+
+const committed = () => {
+  const store = new LocalStore(lake);
+  return store.list('').then((objects) => objects.map((o) => o.key).filter((k) => k.startsWith('raw/') || k.startsWith('_manifests/')));
+};
+
+async function warehouseRows(sql: string): Promise<unknown[][]> {
+  const db = path.join(dir, `w${Math.random().toString(16).slice(2)}.duckdb`);
+  await buildWarehouse({ lake: new LocalStore(lake), dbPath: db, tables: ALL_TABLES });
+  return (await queryWarehouse(db, sql)).rows;
+}
+
+const EARNINGS_SQL =
+  'SELECT REPORTING_DATE, SALE_MONTH, STORE, ARTIST, TITLE, ISRC, UPC, QUANTITY, TEAM_PERCENTAGE, ITEM_TYPE, COUNTRY, SONGWRITER_ROYALTIES_WITHHELD_USD, EARNINGS_USD, DATE_INSERTED, RECOUP_USD, EXTRA, REPORT_FILE, REPORT_LINE FROM RAW.DISTROKID_EARNINGS ORDER BY REPORT_LINE';
+
+/** The report rows that must land, by hand from the fake's report (line 3 repeats as line 7, which wins). */
+function expectedEarnings(layout: TsvOptions['layout'], extra = false): unknown[][] {
+  const wide = layout !== '13';
+  const row = (line: number, month: string, store: string, title: string, isrc: string | null, qty: bigint, team: number, type: string, country: string, withheld: number, earnings: number, recoup: number, promo?: string) => [
+    d('2024-06-30'), d(month), store, 'Nova', title, isrc, '123456789012', qty, team, type, country, withheld, earnings,
+    wide ? d('2024-07-02') : null, wide ? recoup : null, promo && extra ? JSON.stringify({ 'Promo Code': promo }) : null, FILE, BigInt(line),
+  ];
+  return [
+    row(2, '2024-05-01', 'Spotify', 'Midnight Échos', 'USABC2400001', 1520n, 100, 'Song', 'SE', 0, 4.5623, 0, 'SUMMER'),
+    row(4, '2024-05-01', 'iTunes', 'First Light', null, 1n, 100, 'Album', 'US', 0, 6.99, 0),
+    row(5, '2024-04-01', 'Spotify', 'Midnight Échos', 'USABC2400001', -3n, 100, 'Song', 'DE', 0, -0.0123, 0),
+    row(6, '2024-05-01', 'YouTube', 'Midnight Échos', 'USABC2400001', 0n, 50, 'Song', 'BR', 0.25, 0, 1.5),
+    row(7, '2024-05-01', 'Apple Music', 'Midnight Échos', 'USABC2400001', 310n, 100, 'Song', 'US', 0, 2.17, 0),
+  ];
+}
+
+describe('distrokid job with a valid session (real Chromium)', () => {
+  test('lands streams per store and the earnings report, keeps raw pages, refreshes the session', async () => {
+    const cookie = saveSession();
+    const { result, log } = await run();
+    expect(await warehouseRows('SELECT DATE, STORE, ARTIST, TRACK, STREAMS FROM RAW.DISTROKID_STREAMS_DAILY ORDER BY DATE, STORE')).toEqual([
+      [d('2024-06-01'), 'all', ARTIST, null, 120n],
+      [d('2024-06-01'), 'applemusic', ARTIST, null, 12n],
+      [d('2024-06-01'), 'spotify', ARTIST, null, 80n],
+      [d('2024-06-02'), 'all', ARTIST, null, 95n],
+      [d('2024-06-02'), 'applemusic', ARTIST, null, 7n],
+      [d('2024-06-02'), 'spotify', ARTIST, null, 60n],
+      [d('2024-06-03'), 'all', ARTIST, null, 0n],
+    ]);
+    expect(await warehouseRows(EARNINGS_SQL)).toEqual(expectedEarnings('13'));
+    // The repeat and the row whose sale month follows its reporting date are in rejects, with why.
+    const rejects = csvRecords((await readObject(new LocalStore(lake), 'rejects/distrokid/earnings/year=2026/month=11/day=21/earnings_dk-run_00000.csv.gz')).trim());
+    expect(rejects.slice(1).map((r) => r.split(',')[0]).sort()).toEqual([`"duplicate row_hash: superseded by distrokid:${FILE} line 7"`, '"sale_month is after reporting_date"']);
+    expect(result.manifest.inputs.find((i) => i.name === `distrokid:${FILE}`)).toMatchObject({ rows_in: 7, rows_out: 5, rows_rejected: 2 });
+
+    // Raw pages and the TSV as downloaded, under landing/ (never loaded).
+    const kept = fs.readdirSync(path.join(lake, 'landing/distrokid/year=2026/month=11/day=21/dk-run')).sort();
+    expect(kept).toEqual([FILE, 'bank-details.html', 'bank.html', 'stats-applemusic.html', 'stats-spotify.html', 'stats-streams.html']);
+    expect(fs.readFileSync(path.join(lake, 'landing/distrokid/year=2026/month=11/day=21/dk-run', FILE)).toString('utf8')).toContain('Midnight Échos');
+
+    // The refreshed session (the site set a new cookie) is saved, private, after the commit.
+    const sessionFile = path.join(lake, '_sessions', 'distrokid.json');
+    const saved = JSON.parse(fs.readFileSync(sessionFile, 'utf8')) as { cookies: { name: string; value: string }[] };
+    expect(saved.cookies.map((c) => c.name).sort()).toEqual(['dk_last', 'dk_session']);
+    expect(fs.statSync(sessionFile).mode & 0o777).toBe(0o600);
+    // The session never reaches the log or the manifest.
+    expect(log.text).not.toContain(cookie);
+    expect(JSON.stringify(result.manifest)).not.toContain(cookie);
+  });
+
+  test.each<[string, TsvOptions]>([
+    ['15 columns, Latin-1, CR line ends, an unknown column', { layout: '15', encoding: 'latin1', eol: '\r', extraColumn: true }],
+    ['15 columns still labelled Song/Album, CRLF', { layout: '15-songalbum', encoding: 'utf8', eol: '\r\n' }],
+    ['13 columns, Latin-1, CRLF', { layout: '13', encoding: 'latin1', eol: '\r\n' }],
+  ])('earnings report: %s', async (_name, tsv) => {
+    saveSession();
+    site.tsv = tsv;
+    await run();
+    expect(await warehouseRows(EARNINGS_SQL)).toEqual(expectedEarnings(tsv.layout, tsv.extraColumn));
+  });
+
+  test('challenge pages are waited out and retried', async () => {
+    saveSession();
+    site.challenges = 2;
+    const { result } = await run();
+    expect(result.manifest.io.distrokid_challenges).toBe(2);
+    expect(result.manifest.tables['distrokid/streams_daily'].rows).toBe(7);
+  });
+
+  test('the login command saves a session the job can use', async () => {
+    const settings = readDistrokidSettings(loadConfig({ env: { LAKE_URL: lake, DISTROKID_BASE_URL: site.url }, dotenvDir: null }));
+    const where = await distrokidLogin(settings, {
+      headless: true,
+      timeoutMs: 20_000,
+      email: EMAIL,
+      password: PASSWORD,
+      // What the person does in the window: submit (captcha passes), then type the emailed code.
+      onPage: async (page) => {
+        await page.locator('#signInButton').click();
+        await page.waitForURL(/newComputer/);
+        await page.locator('#code').fill(DEVICE_CODE);
+        await page.locator('#verify').click();
+      },
+    });
+    expect(where).toBe(path.join(lake, '_sessions', 'distrokid.json'));
+    expect(fs.statSync(where).mode & 0o777).toBe(0o600);
+    const { result } = await run();
+    expect(result.manifest.tables['distrokid/earnings'].rows).toBe(5);
+  });
+});
+
+describe('distrokid job failures (real Chromium)', () => {
+  test('an expired session exits 3 with the command to run, and commits nothing', async () => {
+    saveSession();
+    site.expireSessions();
+    const error = await failure(run());
+    expect(error.exitCode).toBe(ExitCode.needsPerson);
+    expect(error.message).toMatch(/session expired.*soundlake distrokid login/);
+    expect(await committed()).toEqual([]);
+  });
+
+  test('no saved session at all exits 3', async () => {
+    const error = await failure(run());
+    expect(error.exitCode).toBe(ExitCode.needsPerson);
+    expect(error.message).toMatch(/no DistroKid session at .*run `soundlake distrokid login`/);
+  });
+
+  test.each([
+    ['stats', 'stats-streams', /lacks element #artistName/],
+    ['bank', 'bank', /lacks element a\[href="\/bank\/details\/"\]/],
+  ] as const)('a redesigned %s page exits 4 and saves screenshot, HTML and trace; nothing committed', async (variant, pageName, marker) => {
+    const cookie = saveSession();
+    site.redesigned = variant;
+    const error = await failure(run());
+    expect(error.exitCode).toBe(ExitCode.sourceChanged);
+    expect(error.message).toMatch(marker);
+    expect(await committed()).toEqual([]);
+    const artifacts = path.join(lake, 'error/distrokid/dk-run');
+    expect(fs.readdirSync(artifacts).sort()).toEqual([`${pageName}.html`, `${pageName}.png`, 'trace.zip']);
+    expect(fs.readFileSync(path.join(artifacts, `${pageName}.png`)).subarray(1, 4).toString()).toBe('PNG');
+    // The trace records screenshots, not network traffic: the session cookie is nowhere in it.
+    const search = `import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1])\nprint(any(sys.argv[2].encode() in z.read(n) for n in z.namelist()))`;
+    expect(execFileSync('python3', ['-c', search, path.join(artifacts, 'trace.zip'), cookie]).toString().trim()).toBe('False');
+    expect(fs.readFileSync(path.join(artifacts, `${pageName}.html`), 'utf8')).not.toContain(cookie);
+  });
+
+  test('a challenge that does not go away exits 1', async () => {
+    saveSession();
+    site.challenges = 100;
+    const error = await failure(run({ DISTROKID_CHALLENGE_ATTEMPTS: '3' }));
+    expect(error.exitCode).toBe(ExitCode.failed);
+    expect(error.message).toMatch(/challenge page \("Just a moment…"\) 3 times/);
+    expect(await committed()).toEqual([]);
+  });
+
+  test('a report without a required column exits 4 naming it', async () => {
+    saveSession();
+    site.tsv = { layout: '13', encoding: 'utf8', eol: '\n', dropColumn: 'Earnings (USD)' };
+    const error = await failure(run());
+    expect(error.exitCode).toBe(ExitCode.sourceChanged);
+    expect(error.message).toMatch(/lacks column Earnings \(USD\)/);
+    expect(await committed()).toEqual([]);
+  });
+});
+
+test('on S3 the session is written with server-side encryption (aws:kms when a key is set)', async () => {
+  const s3 = await startS3();
+  const proxy = await recordingProxy(s3.endpoint);
+  try {
+    const env = { ...s3.env, S3_ENDPOINT: proxy.url, S3_KMS_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/abc', LAKE_URL: `s3://${s3.bucket}/lake`, DISTROKID_BASE_URL: site.url };
+    const config = loadConfig({ env, dotenvDir: null });
+    await configureS3(readS3Settings(config));
+    const settings = readDistrokidSettings(config);
+    await distrokidLogin(settings, {
+      headless: true,
+      timeoutMs: 20_000,
+      email: EMAIL,
+      password: PASSWORD,
+      onPage: async (page) => {
+        await page.locator('#signInButton').click();
+        await page.waitForURL(/newComputer/);
+        await page.locator('#code').fill(DEVICE_CODE);
+        await page.locator('#verify').click();
+      },
+    });
+    const put = proxy.requests.find((r) => r.method === 'PUT' && r.path.includes('_sessions/distrokid.json'))!;
+    expect(put.headers['x-amz-server-side-encryption']).toBe('aws:kms');
+    expect(put.headers['x-amz-server-side-encryption-aws-kms-key-id']).toBe('arn:aws:kms:us-east-1:123456789012:key/abc');
+    expect(await openStore(`s3://${s3.bucket}/lake`).readText('_sessions/distrokid.json')).toContain('dk_session');
+  } finally {
+    await proxy.stop();
+    await s3.stop();
+  }
+});
