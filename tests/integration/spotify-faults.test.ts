@@ -90,12 +90,12 @@ describe('recovered faults give identical output', () => {
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     const throttledAt = fake.times.find((t, i) => i >= 3 && t.template === 'GET /artists/{id}')!.at;
-    const answered429 = fake.times.findIndex((t) => t.at >= throttledAt);
-    // Requests already on the wire may land just after the 429; anything sent later waits it out.
-    const afterwards = fake.times.slice(answered429 + 1).filter((t) => t.at - throttledAt > 50);
-    expect(afterwards.length).toBeGreaterThan(0);
-    for (const t of afterwards) expect(t.at - throttledAt).toBeGreaterThanOrEqual(990);
-    expect(fake.times.filter((t) => t.at - throttledAt > 50 && t.at - throttledAt < 990)).toEqual([]);
+    // Requests already on the wire may still land shortly after the 429 (more so on a loaded
+    // machine); every request sent after it was answered waits out the second. Without the shared
+    // pause the other workers would send about seven requests inside that window.
+    const inWindow = fake.times.filter((t) => t.at - throttledAt > 300 && t.at - throttledAt < 990);
+    expect(inWindow).toEqual([]);
+    expect(fake.times.filter((t) => t.at - throttledAt >= 990).length).toBeGreaterThan(4);
   });
 });
 
