@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { closeAllConnections } from '../../src/connections/connection';
 import { configureS3, readS3Settings } from '../../src/connections/s3';
 import { loadConfig } from '../../src/core/config';
-import { ExitCode, SoundlakeError } from '../../src/core/errors';
+import { ExitCode } from '../../src/core/errors';
+import { expectFailure } from '../support/expect-failure';
 import { distrokidJob } from '../../src/jobs/distrokid';
 import { LocalStore } from '../../src/lake/local-store';
 import { openStore } from '../../src/lake/open-store';
@@ -40,6 +42,14 @@ afterEach(async () => {
 });
 afterAll(() => closeAllConnections());
 
+/** What the person does in the login window: submit (the captcha passes), then type the emailed code. */
+async function actLikeThePerson(page: Page): Promise<void> {
+  await page.locator('#signInButton').click();
+  await page.waitForURL(/newComputer/);
+  await page.locator('#code').fill(DEVICE_CODE);
+  await page.locator('#verify').click();
+}
+
 function saveSession(): string {
   const { state, cookie } = site.issueSession();
   fs.mkdirSync(path.join(lake, '_sessions'), { recursive: true });
@@ -58,15 +68,6 @@ async function run(env: Record<string, string> = {}, options: RunOptions = {}) {
     env: { LAKE_URL: lake, DISTROKID_BASE_URL: site.url, DISTROKID_CHALLENGE_BACKOFF_MS: '10', RUN_LOG_LEVEL: 'debug', ...env },
   });
   return { result, log };
-}
-
-async function failure(promise: Promise<unknown>): Promise<SoundlakeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SoundlakeError);
-  return error as SoundlakeError;
 }
 
 const committed = () => {
@@ -159,13 +160,7 @@ describe('distrokid job with a valid session (real Chromium)', () => {
       timeoutMs: 20_000,
       email: EMAIL,
       password: PASSWORD,
-      // What the person does in the window: submit (captcha passes), then type the emailed code.
-      onPage: async (page) => {
-        await page.locator('#signInButton').click();
-        await page.waitForURL(/newComputer/);
-        await page.locator('#code').fill(DEVICE_CODE);
-        await page.locator('#verify').click();
-      },
+      onPage: actLikeThePerson,
     });
     expect(where).toBe(path.join(lake, '_sessions', 'distrokid.json'));
     expect(fs.statSync(where).mode & 0o777).toBe(0o600);
@@ -178,14 +173,14 @@ describe('distrokid job failures (real Chromium)', () => {
   test('an expired session exits 3 with the command to run, and commits nothing', async () => {
     saveSession();
     site.expireSessions();
-    const error = await failure(run());
+    const error = await expectFailure(run());
     expect(error.exitCode).toBe(ExitCode.needsPerson);
     expect(error.message).toMatch(/session expired.*soundlake distrokid login/);
     expect(await committed()).toEqual([]);
   });
 
   test('no saved session at all exits 3', async () => {
-    const error = await failure(run());
+    const error = await expectFailure(run());
     expect(error.exitCode).toBe(ExitCode.needsPerson);
     expect(error.message).toMatch(/no DistroKid session at .*run `soundlake distrokid login`/);
   });
@@ -196,7 +191,7 @@ describe('distrokid job failures (real Chromium)', () => {
   ] as const)('a redesigned %s page exits 4 and saves screenshot, HTML and trace; nothing committed', async (variant, pageName, marker) => {
     const cookie = saveSession();
     site.redesigned = variant;
-    const error = await failure(run());
+    const error = await expectFailure(run());
     expect(error.exitCode).toBe(ExitCode.sourceChanged);
     expect(error.message).toMatch(marker);
     expect(await committed()).toEqual([]);
@@ -212,7 +207,7 @@ describe('distrokid job failures (real Chromium)', () => {
   test('a challenge that does not go away exits 1', async () => {
     saveSession();
     site.challenges = 100;
-    const error = await failure(run({ DISTROKID_CHALLENGE_ATTEMPTS: '3' }));
+    const error = await expectFailure(run({ DISTROKID_CHALLENGE_ATTEMPTS: '3' }));
     expect(error.exitCode).toBe(ExitCode.failed);
     expect(error.message).toMatch(/challenge page \("Just a moment…"\) 3 times/);
     expect(await committed()).toEqual([]);
@@ -221,7 +216,7 @@ describe('distrokid job failures (real Chromium)', () => {
   test('a report without a required column exits 4 naming it', async () => {
     saveSession();
     site.tsv = { layout: '13', encoding: 'utf8', eol: '\n', dropColumn: 'Earnings (USD)' };
-    const error = await failure(run());
+    const error = await expectFailure(run());
     expect(error.exitCode).toBe(ExitCode.sourceChanged);
     expect(error.message).toMatch(/lacks column Earnings \(USD\)/);
     expect(await committed()).toEqual([]);
@@ -241,12 +236,7 @@ test('on S3 the session is written with server-side encryption (aws:kms when a k
       timeoutMs: 20_000,
       email: EMAIL,
       password: PASSWORD,
-      onPage: async (page) => {
-        await page.locator('#signInButton').click();
-        await page.waitForURL(/newComputer/);
-        await page.locator('#code').fill(DEVICE_CODE);
-        await page.locator('#verify').click();
-      },
+      onPage: actLikeThePerson,
     });
     const put = proxy.requests.find((r) => r.method === 'PUT' && r.path.includes('_sessions/distrokid.json'))!;
     expect(put.headers['x-amz-server-side-encryption']).toBe('aws:kms');

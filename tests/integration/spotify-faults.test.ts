@@ -1,4 +1,5 @@
-import { ExitCode, SoundlakeError } from '../../src/core/errors';
+import { ExitCode } from '../../src/core/errors';
+import { expectFailure } from '../support/expect-failure';
 import { spotifyArtistsJob } from '../../src/jobs/spotify-artists';
 import { spotifyPlaylistJob } from '../../src/jobs/spotify-playlist';
 import { configureS3, readS3Settings } from '../../src/connections/s3';
@@ -51,15 +52,6 @@ async function committedKeys(): Promise<string[]> {
   return (await openStore(`s3://${s3.bucket}/lake`).list('')).map((o) => o.key).filter((k) => !k.startsWith('_staging/'));
 }
 
-async function failure(run: Promise<unknown>): Promise<SoundlakeError> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SoundlakeError);
-  return error as SoundlakeError;
-}
-
 describe('recovered faults give identical output', () => {
   test.each<[string, RegExp, Fault, number, Record<string, number>]>([
     ['a 429 with Retry-After', /^\/albums$/, { kind: '429', retryAfter: 1 }, 1, { spotify_429: 1, spotify_wait_seconds: 1 }],
@@ -102,7 +94,7 @@ describe('recovered faults give identical output', () => {
 describe('faults that end the run as documented, committing nothing', () => {
   test('QUOTA_EXCEEDED stops at once with a clear message (exit 1)', async () => {
     fake.inject(/^\/albums$/, { kind: 'quota' }, 5);
-    const error = await failure(runSpotify(spotifyPlaylistJob, fake, s3, PLAYLIST_ENV));
+    const error = await expectFailure(runSpotify(spotifyPlaylistJob, fake, s3, PLAYLIST_ENV));
     expect(error.exitCode).toBe(ExitCode.failed);
     expect(error.message).toMatch(/quota is exceeded \(429 QUOTA_EXCEEDED\); stopping instead of retrying/);
     expect(fake.count('GET /albums?ids=')).toBe(1);
@@ -110,7 +102,7 @@ describe('faults that end the run as documented, committing nothing', () => {
   });
 
   test('an expired refresh token (invalid_grant) asks a person to log in again (exit 3)', async () => {
-    const error = await failure(runSpotify(spotifyArtistsJob, fake, s3, { SPOTIFY_REFRESH_TOKEN: EXPIRED_REFRESH_TOKEN }));
+    const error = await expectFailure(runSpotify(spotifyArtistsJob, fake, s3, { SPOTIFY_REFRESH_TOKEN: EXPIRED_REFRESH_TOKEN }));
     expect(error.exitCode).toBe(ExitCode.needsPerson);
     expect(error.message).toMatch(/invalid_grant.*expire 6 months after consent.*soundlake spotify login/);
     expect(error.message).not.toContain(EXPIRED_REFRESH_TOKEN);
@@ -118,7 +110,7 @@ describe('faults that end the run as documented, committing nothing', () => {
   });
 
   test('wrong app credentials (invalid_client) say which variables to check (exit 1)', async () => {
-    const error = await failure(runSpotify(spotifyPlaylistJob, fake, s3, { ...PLAYLIST_ENV, SPOTIFY_CLIENT_SECRET: 'wrong-secret-value' }));
+    const error = await expectFailure(runSpotify(spotifyPlaylistJob, fake, s3, { ...PLAYLIST_ENV, SPOTIFY_CLIENT_SECRET: 'wrong-secret-value' }));
     expect(error.exitCode).toBe(ExitCode.failed);
     expect(error.message).toMatch(/invalid_client.*check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET/);
     expect(error.message).not.toContain('wrong-secret-value');
@@ -126,7 +118,7 @@ describe('faults that end the run as documented, committing nothing', () => {
 
   test('a response of another shape names the endpoint and the field (exit 4)', async () => {
     fake.inject(/^\/albums$/, { kind: 'body', body: '{"albums": [{"id": "4aawyAB9vmqN3uQ7FjRGTy"}, null, null]}' });
-    const error = await failure(runSpotify(spotifyPlaylistJob, fake, s3, PLAYLIST_ENV));
+    const error = await expectFailure(runSpotify(spotifyPlaylistJob, fake, s3, PLAYLIST_ENV));
     expect(error.exitCode).toBe(ExitCode.sourceChanged);
     expect(error.message).toMatch(/Spotify GET \/albums\?ids=: response\.albums\[0\]\.name should be a string, missing/);
     expect(await committedKeys()).toEqual([]);
@@ -134,7 +126,7 @@ describe('faults that end the run as documented, committing nothing', () => {
 
   test('5xx that outlast the attempts fail the run (exit 1)', async () => {
     fake.inject(/^\/artists$/, { kind: '500' }, 10);
-    const error = await failure(runSpotify(spotifyPlaylistJob, fake, s3, { ...PLAYLIST_ENV, SPOTIFY_MAX_ATTEMPTS: '3' }));
+    const error = await expectFailure(runSpotify(spotifyPlaylistJob, fake, s3, { ...PLAYLIST_ENV, SPOTIFY_MAX_ATTEMPTS: '3' }));
     expect(error.exitCode).toBe(ExitCode.failed);
     expect(error.message).toMatch(/Spotify GET \/artists\?ids= answered 500/);
     expect(fake.count('GET /artists?ids=')).toBe(3);
@@ -142,7 +134,7 @@ describe('faults that end the run as documented, committing nothing', () => {
   });
 
   test('a playlist id that is not one is a configuration error (exit 2) before any request', async () => {
-    const error = await failure(runSpotify(spotifyPlaylistJob, fake, s3, { SPOTIFY_PLAYLIST_PLAYLIST_IDS: 'https://open.spotify.com/album/4aawyAB9vmqN3uQ7FjRGTy' }));
+    const error = await expectFailure(runSpotify(spotifyPlaylistJob, fake, s3, { SPOTIFY_PLAYLIST_PLAYLIST_IDS: 'https://open.spotify.com/album/4aawyAB9vmqN3uQ7FjRGTy' }));
     expect(error.exitCode).toBe(ExitCode.usage);
     expect(error.message).toMatch(/\[spotify-playlist\] playlist_ids: .* is not a Spotify playlist id/);
     expect(fake.requests).toEqual([]);

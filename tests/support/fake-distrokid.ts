@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackService } from './loopback-server';
 
 /**
  * A local DistroKid dashboard with the structure public scrapers of the real site rely on:
@@ -93,29 +93,15 @@ const CHARTS = {
   applemusic: { kind: 'chartData', points: [['2024-06-01', 12], ['2024-06-02', 7]] },
 } as const;
 
-export class FakeDistrokid {
-  private server?: http.Server;
+export class FakeDistrokid extends LoopbackService {
   private readonly sessions = new Set<string>();
   private readonly pending = new Set<string>();
-  url = '';
   /** 'stats' drops #artistName, 'bank' renames the details link. */
   redesigned?: 'stats' | 'bank';
   /** Challenge pages served before the real one, on every stats page request. */
   challenges = 0;
   tsv: TsvOptions = { layout: '13', encoding: 'utf8', eol: '\n' };
   readonly visits: string[] = [];
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 
   /** A session as the login command would save it (Playwright storageState). */
   issueSession(): { state: unknown; cookie: string } {
@@ -136,7 +122,7 @@ export class FakeDistrokid {
     return Object.fromEntries((req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).filter((p) => p.length === 2)) as Record<string, string>;
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

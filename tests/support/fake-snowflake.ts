@@ -1,6 +1,6 @@
 import * as http from 'node:http';
+import { LoopbackService } from './loopback-server';
 import * as zlib from 'node:zlib';
-import type { AddressInfo } from 'node:net';
 
 /**
  * A local stand-in for Snowflake that speaks the REST protocol snowflake-sdk uses:
@@ -31,7 +31,7 @@ export interface CopyHistoryRow {
   LAST_LOAD_TIME: string;
 }
 
-export class FakeSnowflake {
+export class FakeSnowflake extends LoopbackService {
   readonly statements: string[] = [];
   readonly logins: Record<string, unknown>[] = [];
   readonly objects = new Map<string, SnowflakeObject>();
@@ -44,20 +44,6 @@ export class FakeSnowflake {
   /** When set, login fails with this Snowflake error code and message. */
   loginError?: { code: string; message: string };
   private database: string | undefined;
-  private server?: http.Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 
   /** Environment for soundlake to use this fake. */
   env(extra: Record<string, string> = {}): Record<string, string> {
@@ -76,7 +62,7 @@ export class FakeSnowflake {
     return [...this.objects.values()].filter((o) => o.kind === kind).length;
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackService } from './loopback-server';
 import { fixturePath } from './temp-dir';
 
 /**
@@ -44,9 +44,8 @@ export const EXPIRED_REFRESH_TOKEN = 'expired-refresh-token-value';
 const PAGE_CAP = { entries: 3, newReleases: 2, search: 2, following: 1, artistAlbums: 10, albumTracks: 50 };
 const EMBEDDED_ALBUM_TRACKS = 2;
 
-export class FakeSpotify {
+export class FakeSpotify extends LoopbackService {
   private readonly catalog: Catalog = JSON.parse(fs.readFileSync(fixturePath('spotify', 'catalog.json'), 'utf8')) as Catalog;
-  private server?: http.Server;
   private readonly validTokens = new Map<string, 'app' | 'user'>();
   private tokenCounter = 0;
   private readonly faults: { match: RegExp; fault: Fault; times: number }[] = [];
@@ -57,20 +56,9 @@ export class FakeSpotify {
   readonly tokenRequests: string[] = [];
   /** When each API request arrived, in ms. */
   readonly times: { template: string; at: number }[] = [];
-  url = '';
 
-  constructor(public mode: 'full' | 'dev') {}
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  constructor(public mode: 'full' | 'dev') {
+    super();
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
@@ -100,7 +88,7 @@ export class FakeSpotify {
     return out;
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
