@@ -42,6 +42,7 @@ for c in $commands; do
   subs=$(docker run --rm "$image" "$c" --help | awk '/^Commands:/{on=1;next} on && /^  [a-z]/{print $1}' | grep -v '^help$')
   for s in $subs; do docker run --rm "$image" "$c" "$s" --help >/dev/null || { echo "  --help failed: $c $s"; help_ok=false; }; done
 done
+[ -n "$commands" ] || help_ok=false
 check "--help works for every command inside the image ($(echo $commands | wc -w) commands)" $help_ok
 
 printf 'RUN_LOG_LEVEL=warn\n# the embedded defaults: ./lake and ./landing under /data\n' > "$work/demo.env"
@@ -51,10 +52,13 @@ check "the demo's lake files appear in the mounted volume" bash -c "ls $work/lak
 # SIGTERM (docker stop, as ECS does) aborts a run cleanly: exit 1, nothing committed.
 docker run --rm -v "$work:/data" "$image" generate listening-events --out /data/big --events 3000000 >/dev/null
 cid=$(docker run -d -e LISTENING_EVENTS_LANDING_URL=/data/big -e LAKE_URL=/data/stop-lake -v "$work:/data" "$image" run listening-events)
-sleep 2
+# Stop it once it is reading (its first progress or "reading" line), not before.
+for _ in $(seq 1 60); do docker logs "$cid" 2>&1 | grep -q '"message":"reading"' && break; sleep 0.5; done
 docker stop -t 30 "$cid" >/dev/null
 code=$(docker wait "$cid" 2>/dev/null || docker inspect -f '{{.State.ExitCode}}' "$cid")
-check "docker stop aborts a run with exit 1 (not killed), nothing committed" bash -c "[ '$code' = 1 ] && [ ! -e $work/stop-lake/raw ] && [ ! -e $work/stop-lake/_manifests ]"
+docker logs "$cid" > "$work/stop.log" 2>&1
+check "docker stop aborts a run with exit 1 (not killed), nothing committed" \
+  bash -c "[ '$code' = 1 ] && grep -q 'run aborted: received SIGTERM' $work/stop.log && [ ! -e $work/stop-lake/raw ] && [ ! -e $work/stop-lake/_manifests ]"
 docker rm -f "$cid" >/dev/null 2>&1
 
 size() { docker image inspect -f '{{.Size}}' "$1" | awk '{printf "%.0f MB", $1/1000/1000}'; }
