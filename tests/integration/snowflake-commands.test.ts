@@ -178,3 +178,29 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     });
   });
 });
+
+describe('key-pair authentication', () => {
+  test('with SNOWFLAKE_PRIVATE_KEY_PATH the driver logs in with a JWT and sends no password', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const fs = await import('node:fs');
+    const { dir, cleanup } = tempDir();
+    const fake = await new FakeSnowflake().start();
+    const saved = { ...process.env };
+    try {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const keyFile = path.join(dir, 'rsa_key.p8');
+      fs.writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      process.env = { ...saved, ...fake.env({ SNOWFLAKE_PRIVATE_KEY_PATH: keyFile }), RUN_LOG_LEVEL: 'error' };
+      delete process.env.SNOWFLAKE_PASSWORD;
+      const { code } = await runCli(['snowflake', 'status']);
+      expect(code).toBe(0);
+      expect(fake.logins[0]).toMatchObject({ AUTHENTICATOR: 'SNOWFLAKE_JWT' });
+      expect(String(fake.logins[0].TOKEN)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(fake.logins[0].PASSWORD).toBeUndefined();
+    } finally {
+      process.env = saved;
+      await fake.stop();
+      cleanup();
+    }
+  });
+});
