@@ -7,7 +7,6 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -77,8 +76,12 @@ export class S3Store implements Store {
     }
   }
 
+  /**
+   * A listing of the prefix (one page), not HeadBucket: HeadBucket needs s3:ListBucket on the whole
+   * bucket, while the task role may list only its own prefixes (ecs/stack.yaml).
+   */
   async check(): Promise<void> {
-    await this.call('HeadBucket', '', () => this.client.send(new HeadBucketCommand({ Bucket: this.bucket })));
+    await this.call('ListObjectsV2', '', () => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix })));
   }
 
   async list(prefix: string, options: { recursive?: boolean } = {}): Promise<StoredObject[]> {
