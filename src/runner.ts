@@ -96,12 +96,14 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
   const lake = openStore(settings.lakeUrl);
   const dryRun = options.dryRun ?? false;
   const timings: Record<string, number> = {};
-  const lap = (name: string, since: number) => (timings[name] = Math.round((Date.now() - since)) / 1000);
+  const lap = (name: string, since: number) => (timings[name] = (Date.now() - since) / 1000);
+  const extractedAt = startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const io = new IoCounters();
 
   const spoolDir = dryRun ? path.join(os.tmpdir(), 'soundlake-dry-run', runId) : lake.spoolDir(runId);
   const writer = new PartitionedWriter({
     runId,
-    extractedAt: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    extractedAt,
     spoolDir,
     maxFileBytes: settings.maxFileBytes,
     maxOpenFiles: settings.maxOpenFiles,
@@ -111,7 +113,7 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
       ? (_file, localPath) => fsp.rm(localPath, { force: true })
       : async (file, localPath) => {
           await lake.putFile(stagingKey(runId, file.key), localPath);
-          ctx.io.add('lake_files_staged');
+          io.add('lake_files_staged');
         },
   });
   const inputs = new InputLedger();
@@ -120,13 +122,13 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
     job: job.name,
     runId,
     logicalDate,
-    extractedAt: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    extractedAt,
     dryRun,
     log,
     signal: options.signal ?? new AbortController().signal,
     lake,
     inputs,
-    io: new IoCounters(),
+    io,
     state: new JobState(undefined),
     secret: secretFromEnv,
     onCommitted: (task) => void committedTasks.push(task),
@@ -188,10 +190,9 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
       manifestUrl = lake.describe(key);
       const state = ctx.state.pending();
       if (state !== undefined) await writeJobState(lake, job.name, state);
-      if (job.afterCommit || committedTasks.length > 0) {
+      if (committedTasks.length > 0) {
         try {
           for (const task of committedTasks) await task();
-          await job.afterCommit?.(jobConfig, ctx);
         } catch (error) {
           throw new SoundlakeError(
             `the run's files are committed, but housekeeping after the commit failed: ${messageOf(error)}; ` +

@@ -38,11 +38,10 @@ export interface Job<C, R> {
   parseConfig(config: Config): C;
   /**
    * Raw records in batches (one batch per chunk read, so the runner awaits per chunk, not per row).
-   * Counts rows read per input in `ctx.inputs`.
+   * Counts rows read per input in `ctx.inputs`; housekeeping for after the commit (archiving
+   * inputs, saving a session) goes to `ctx.onCommitted`.
    */
   extract(config: C, ctx: RunContext): AsyncIterable<readonly R[]>;
   /** Pure and synchronous: one raw record → rows and rejects. */
   transform(record: R, emit: RowEmitter, ctx: RunContext): void;
-  /** After a successful commit (never on a dry run): archive inputs and similar housekeeping. */
-  afterCommit?(config: C, ctx: RunContext): Promise<void>;
 }

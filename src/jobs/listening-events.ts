@@ -31,6 +31,21 @@ function openLanding(url: string): Store {
   return landing;
 }
 
+/** After the commit: processed files to archive/{run_id}/, bad ones to error/{run_id}/ with the reason. */
+async function moveLandingFiles(landing: Store, ctx: RunContext): Promise<void> {
+  for (const input of ctx.inputs.all()) {
+    if (input.status === 'processed') {
+      await landing.move(input.name, archiveKey(ctx.runId, input.name));
+    } else if (input.status === 'error') {
+      const target = errorKey(ctx.runId, input.name);
+      await landing.move(input.name, target);
+      const reason = { file: input.name, reason: input.reason, run_id: ctx.runId, moved_at: new Date().toISOString() };
+      await landing.putText(`${target}.reason.json`, `${JSON.stringify(reason, null, 2)}\n`);
+    }
+  }
+  ctx.log.info('landing files moved', { archive: `archive/${ctx.runId}/`, error: `error/${ctx.runId}/` });
+}
+
 /**
  * Users, songs and streams files from a landing area → validated, typed rows under raw/listening/.
  * Bad rows go to rejects/, bad files to {landing}/error/{run_id}/, processed files to
@@ -61,6 +76,7 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
       ctx.io.add('landing_bytes', sizes.get(file.name) ?? 0);
       yield* readLandingFile(landing, file.name, file.table, ctx);
     }
+    ctx.onCommitted(() => moveLandingFiles(landing, ctx));
   },
 
   transform(record, emit) {
@@ -77,20 +93,5 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
       return;
     }
     emit.text(table, values, origin, CHECKS.get(table));
-  },
-
-  async afterCommit(config, ctx) {
-    const landing = openStore(config.landingUrl);
-    for (const input of ctx.inputs.all()) {
-      if (input.status === 'processed') {
-        await landing.move(input.name, archiveKey(ctx.runId, input.name));
-      } else if (input.status === 'error') {
-        const target = errorKey(ctx.runId, input.name);
-        await landing.move(input.name, target);
-        const reason = { file: input.name, reason: input.reason, run_id: ctx.runId, moved_at: new Date().toISOString() };
-        await landing.putText(`${target}.reason.json`, `${JSON.stringify(reason, null, 2)}\n`);
-      }
-    }
-    ctx.log.info('landing files moved', { archive: `archive/${ctx.runId}/`, error: `error/${ctx.runId}/` });
   },
 };
