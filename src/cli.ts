@@ -22,8 +22,8 @@ function packageVersion(): string {
 export function buildProgram(): Command {
   const program = new Command('soundlake')
     .description(
-      'Job runner for music data: extract (files, Spotify, DistroKid), transform into typed rows, and land\n' +
-        'gzip CSV partitions in a lake (a folder or S3) for Snowpipe to load into Snowflake.',
+      'Job runner for music data: extract (files, Spotify, DistroKid), transform into typed rows, ' +
+        'and land gzip CSV partitions in a lake (a folder or S3) for Snowpipe to load into Snowflake.',
     )
     .version(packageVersion())
     .showHelpAfterError('(add --help for usage)')

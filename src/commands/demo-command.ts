@@ -43,7 +43,7 @@ export function describeRun(manifest: RunManifest, manifestUrl: string | undefin
 export function addDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('generate ~100k streams over 7 days into ./landing, run listening-events into the lake, show what happened')
+    .description('generate ~100k streams over 7 days into ./landing, run listening-events into the lake, build the local warehouse, show the top genres and songs')
     .option('--landing <dir>', 'local folder for the generated input', 'landing')
     .option('--lake <url>', 'lake folder or s3://bucket/prefix; default [lake] url (./lake)')
     .option('--events <n>', 'stream events to generate', (raw) => Number(raw), 100_000)
