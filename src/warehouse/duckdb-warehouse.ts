@@ -3,7 +3,7 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { PermanentError, messageOf } from '../core/errors';
 import type { Logger } from '../core/log';
 import { csvColumns, type TableDef } from '../core/table';
@@ -16,6 +16,9 @@ import { splitStatements } from '../sql/split-statements';
 import { rawTableName } from '../tables/all-tables';
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Loaded on first use: a native module the jobs never need, kept out of every CLI start. */
+const duckdb = () => (require('@duckdb/node-api') as typeof import('@duckdb/node-api')).DuckDBInstance;
 
 /** Same options as the Snowflake file format (see sql/snowflake/10_storage.sql). */
 function readCsv(file: string, table: TableDef): string {
@@ -49,7 +52,7 @@ export async function buildWarehouse(options: { lake: Store; dbPath: string; tab
   await fsp.rm(dbPath, { force: true });
   await fsp.rm(`${dbPath}.wal`, { force: true });
   await fsp.mkdir(path.dirname(path.resolve(dbPath)), { recursive: true });
-  const instance = await DuckDBInstance.create(dbPath);
+  const instance = await duckdb().create(dbPath);
   const connection = await instance.connect();
   const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'soundlake-warehouse-'));
   try {
@@ -99,7 +102,7 @@ async function loadFile(connection: DuckDBConnection, lake: Store, key: string, 
 /** Runs one query against a warehouse file; values as JS (bigint, Date…). */
 export async function queryWarehouse(dbPath: string, sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
   if (!fs.existsSync(dbPath)) throw new PermanentError(`no warehouse at ${dbPath}; build one with \`soundlake warehouse build\``);
-  const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+  const instance = await duckdb().create(dbPath, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
   try {
     const reader = await connection.runAndReadAll(sql);
