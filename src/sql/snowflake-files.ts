@@ -14,21 +14,22 @@ const HEADER = (what: string) =>
   '-- A test fails when this file differs from what the code generates.\n' +
   'USE DATABASE ${DATABASE};\n\n';
 
+/**
+ * Monitoring queries (plain SELECTs, safe to run at any time; setup runs them once as a smoke test):
+ * every pipe's status, 14 days of load history per raw table, and the files that did not load.
+ */
 function monitoring(tables: readonly TableDef[]): string {
   const history = tables
-    .map(
-      (t) =>
-        `SELECT h.* FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => 'RAW.${rawTableName(t)}', START_TIME => DATEADD(DAY, -14, CURRENT_TIMESTAMP()))) h`,
-    )
-    .join('\nUNION ALL\n');
+    .map((t) => `  SELECT * FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => 'RAW.${rawTableName(t)}', START_TIME => DATEADD(DAY, -14, CURRENT_TIMESTAMP())))`)
+    .join('\n  UNION ALL\n');
   const status = tables.map((t) => `SELECT '${pipeName(t)}' AS PIPE_NAME, PARSE_JSON(SYSTEM$PIPE_STATUS('RAW.${pipeName(t)}')) AS STATUS`).join('\nUNION ALL\n');
   return [
     '-- Pipe status, one row per pipe (executionState, pendingFileCount, lastIngestedTimestamp, error…).',
-    `CREATE OR REPLACE VIEW RAW.SOUNDLAKE_PIPE_STATUS AS\n${status};`,
-    '-- Every load attempt of the last 14 days, per raw table (COPY_HISTORY has TABLE_NAME, PIPE_NAME, STATUS…).',
-    `CREATE OR REPLACE VIEW RAW.SOUNDLAKE_COPY_HISTORY_14D AS\n${history};`,
+    `${status};`,
+    '-- Every load attempt of the last 14 days, per raw table (TABLE_NAME, FILE_NAME, STATUS, ROW_COUNT…).',
+    `WITH history AS (\n${history}\n)\nSELECT TABLE_NAME, FILE_NAME, STATUS, ROW_COUNT, ROW_PARSED, LAST_LOAD_TIME FROM history ORDER BY LAST_LOAD_TIME DESC;`,
     '-- Files that did not load (ON_ERROR = SKIP_FILE skips them whole), with the first error.',
-    'CREATE OR REPLACE VIEW RAW.SOUNDLAKE_FAILED_FILES AS\nSELECT TABLE_NAME, FILE_NAME, STATUS, FIRST_ERROR_MESSAGE, FIRST_ERROR_LINE_NUMBER, LAST_LOAD_TIME\nFROM RAW.SOUNDLAKE_COPY_HISTORY_14D\nWHERE STATUS <> \'Loaded\';',
+    `WITH history AS (\n${history}\n)\nSELECT TABLE_NAME, FILE_NAME, STATUS, FIRST_ERROR_MESSAGE, FIRST_ERROR_LINE_NUMBER, LAST_LOAD_TIME FROM history WHERE STATUS <> 'Loaded' ORDER BY LAST_LOAD_TIME DESC;`,
   ].join('\n\n');
 }
 

@@ -89,7 +89,7 @@ describe('splitStatements', () => {
     for (const name of fs.readdirSync(dir)) {
       const statements = splitStatements(fs.readFileSync(path.join(dir, name), 'utf8'));
       expect(statements.length).toBeGreaterThan(0);
-      for (const s of statements) expect(s.replace(/^(--[^\n]*\n|\s)*/, '')).toMatch(/^(CREATE|GRANT|USE|ALTER|SELECT)\b/);
+      for (const s of statements) expect(s.replace(/^(--[^\n]*\n|\s)*/, '')).toMatch(/^(CREATE|GRANT|USE|ALTER|SELECT|WITH)\b/);
     }
   });
 });
