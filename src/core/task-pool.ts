@@ -1,29 +1,30 @@
+import { Semaphore } from './semaphore';
+
 /**
  * Runs async tasks with at most `concurrency` in flight; `drain()` waits for all and rethrows the
  * first failure. (p-limit does this too, but its current major is ESM-only, which CommonJS jest
  * cannot load without extra setup.)
  */
 export class TaskPool {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots: Semaphore;
   private readonly pending = new Set<Promise<void>>();
   private failure: { error: unknown } | undefined;
 
-  constructor(private readonly concurrency: number) {}
+  constructor(concurrency: number) {
+    this.slots = new Semaphore(concurrency);
+  }
 
   /** Queues the task; resolves once it has started (so callers feel backpressure). */
   async add(task: () => Promise<void>): Promise<void> {
     if (this.failure) throw this.failure.error;
-    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
+    await this.slots.acquire();
     const promise = task()
       .catch((error: unknown) => {
         this.failure ??= { error };
       })
       .finally(() => {
-        this.running--;
         this.pending.delete(promise);
-        this.waiting.shift()?.();
+        this.slots.release();
       });
     this.pending.add(promise);
   }

@@ -71,6 +71,7 @@ export async function* readLandingFile(
     ctx.inputs.mark(name, 'error', { reason: failure, movedTo: landing.describe(errorKey(ctx.runId, name)) });
     return;
   }
+  // Assigned inside the record callback, so TypeScript still believes it undefined here.
   const finished = layout as FileLayout | undefined;
   if (finished && finished.ignoredColumns.length > 0) {
     ctx.log.warn('file has columns the table does not know; they stay in the archived file', {
