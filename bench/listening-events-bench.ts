@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { generateListeningEvents } from '../src/generate/listening-events-generator';
 import { listeningEventsJob } from '../src/jobs/listening-events';
 import type { RunManifest } from '../src/lake/manifest';
-import { runJob } from '../src/runner';
+import { runJob } from '../src/run/run-job';
 
 interface ChildResult {
   seconds: number;
@@ -31,7 +31,7 @@ async function child(landing: string, lake: string): Promise<void> {
   const { manifest } = await runJob(listeningEventsJob, {
     lake,
     dotenvDir: null,
-    env: { LISTENING_EVENTS_LANDING_URL: landing, RUN_LOG_LEVEL: 'warn' },
+    env: { LISTENING_EVENTS_LANDING_URL: landing, LISTENING_EVENTS_SETTLE_SECONDS: '0', RUN_LOG_LEVEL: 'warn' },
     date: '2024-07-01',
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { addDemoCommand } from './commands/demo-command';
 import { addDistrokidCommand } from './commands/distrokid-command';
 import { addGenerateCommand } from './commands/generate-command';
-import { addJobsCommand, addRunCommand } from './commands/run-command';
+import { addJobsCommand, addResumeCommand, addRunCommand } from './commands/run-command';
 import { addSnowflakeCommand } from './commands/snowflake-command';
 import { addSpotifyCommand } from './commands/spotify-command';
 import { addSqlCommand } from './commands/sql-command';
@@ -30,6 +30,7 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nStart with `soundlake demo`, then `soundlake run listening-events --help`.');
   addJobsCommand(program);
   addRunCommand(program);
+  addResumeCommand(program);
   addGenerateCommand(program);
   addDemoCommand(program);
   addSqlCommand(program);
@@ -46,6 +47,11 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** An error's message with every known secret scrubbed, for the last line a failed command prints. */
+export function redactedMessage(error: unknown): string {
+  return redact(messageOf(error));
+}
+
 /** Runs the CLI and returns the exit code (documented in the README). */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
@@ -57,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Help and version are "errors" to commander; commander already printed the message.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    process.stderr.write(`soundlake: ${redact(messageOf(error))}\n`);
+    process.stderr.write(`soundlake: ${redactedMessage(error)}\n`);
     return exitCodeOf(error);
   } finally {
     await closeAllConnections();

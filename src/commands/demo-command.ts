@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { generateListeningEvents } from '../generate/listening-events-generator';
 import { listeningEventsJob } from '../jobs/listening-events';
 import type { RunManifest } from '../lake/manifest';
-import { runJob } from '../runner';
+import { runJob } from '../run/run-job';
 import { textTable } from '../core/text-table';
 import { queryWarehouse } from '../warehouse/duckdb-warehouse';
 import { withAbortOnSignals } from './run-command';
@@ -64,7 +64,8 @@ export function addDemoCommand(program: Command): void {
         runJob(listeningEventsJob, {
           lake: flags.lake,
           signal,
-          env: { ...process.env, LISTENING_EVENTS_LANDING_URL: landing },
+          // The demo just wrote these files itself: no need to wait for them to settle.
+          env: { ...process.env, LISTENING_EVENTS_LANDING_URL: landing, LISTENING_EVENTS_SETTLE_SECONDS: '0' },
         }),
       );
       console.log(describeRun(result.manifest, result.manifestUrl));

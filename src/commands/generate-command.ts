@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { dateOption } from '../core/dates';
 import { ConfigError } from '../core/errors';
 import { GENERATE_DEFAULTS, generateListeningEvents } from '../generate/listening-events-generator';
 
@@ -21,12 +22,6 @@ function rateFlag(raw: string): number {
   return value;
 }
 
-function dateFlag(raw: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) {
-    throw new ConfigError(`--start ${JSON.stringify(raw)}: expected a YYYY-MM-DD date`);
-  }
-  return raw;
-}
 
 export function addGenerateCommand(program: Command): void {
   const generate = program.command('generate').description('write sample input data');
@@ -39,7 +34,7 @@ export function addGenerateCommand(program: Command): void {
     .option('--songs <n>', 'distinct songs', intFlag('--songs', 1, 10_000_000), d.songs)
     .option('--events <n>', 'stream events in all', intFlag('--events', 0, 1_000_000_000), d.events)
     .option('--days <n>', 'days the events spread over', intFlag('--days', 1, 3660), d.days)
-    .option('--start <YYYY-MM-DD>', 'first day of events', dateFlag, d.startDate)
+    .option('--start <YYYY-MM-DD>', 'first day of events', dateOption('--start'), d.startDate)
     .option('--seed <n>', 'random seed; the same seed writes the same files', intFlag('--seed', 0, 2 ** 32 - 1), d.seed)
     .option('--bad-rate <r>', 'share of rows (0-1) with realistic defects and hostile text', rateFlag, d.badRate)
     .action(async (flags: { out: string; users: number; songs: number; events: number; days: number; start: string; seed: number; badRate: number }) => {

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { dateOption } from '../core/dates';
 import { ConfigError } from '../core/errors';
-import { findJob, JOBS } from '../jobs/registry';
-import type { RunOptions } from '../runner';
+import { findJob, JOBS, type JobEntry } from '../jobs/registry';
+import { resumeJob } from '../run/resume-job';
+import type { RunOptions } from '../run/run-job';
 
 /** Runs `fn` with an AbortSignal that SIGTERM (ECS stopping the task) and SIGINT (Ctrl-C) fire. */
 export async function withAbortOnSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -30,21 +32,49 @@ export function addRunCommand(program: Command): void {
     .command('run')
     .argument('<job>', `job to run: ${JOBS.map((j) => j.name).join(', ')}`)
     .description('run one job: extract, transform, stage, commit, write the manifest')
-    .option('--date <YYYY-MM-DD>', 'logical day of the run (partitions undated tables); default today, UTC')
-    .option('--run-id <id>', 'run id; reuse a failed run\'s id to recommit the same keys (exactly-once)')
+    .option('--date <YYYY-MM-DD>', 'logical day of the run (partitions undated tables); default today, UTC', dateOption('--date'))
+    .option('--run-id <id>', 'id for this run (default: UTC time to the ms + 64 random bits); an id already packaged or committed is refused')
     .option('--lake <url>', 'lake folder or s3://bucket/prefix; overrides [lake] url / LAKE_URL')
     .option('--dry-run', 'read, validate and count everything; write nothing to the lake or the landing area')
     .addHelpText(
       'after',
       '\nExit codes: 0 success, 1 the run failed, 2 usage or configuration error,\n' +
-        '            3 a person must act (expired login or token), 4 the source changed shape.\n' +
+        '            3 a person must act (expired login or token), 4 the source changed shape,\n' +
+        '            5 skipped: another run of the job holds its lease (nothing was read).\n' +
+        'A run first finishes any commit a stopped run of the job left (see `soundlake resume`).\n' +
         'Settings come from config/default.ini, SOUNDLAKE_CONFIG, the environment (.env) and these flags.',
     )
     .action(async (jobName: string, flags: RunFlags) => {
-      const job = findJob(jobName);
-      if (!job) throw new ConfigError(`unknown job "${jobName}"; the jobs are: ${JOBS.map((j) => j.name).join(', ')}`);
+      const job = jobNamed(jobName);
       const options: RunOptions = { date: flags.date, runId: flags.runId, lake: flags.lake, dryRun: flags.dryRun };
       await withAbortOnSignals((signal) => job.run({ ...options, signal }));
+    });
+}
+
+function jobNamed(name: string): JobEntry {
+  const job = findJob(name);
+  if (!job) throw new ConfigError(`unknown job "${name}"; the jobs are: ${JOBS.map((j) => j.name).join(', ')}`);
+  return job;
+}
+
+export function addResumeCommand(program: Command): void {
+  program
+    .command('resume')
+    .argument('<job>', `job whose unfinished commits to finish: ${JOBS.map((j) => j.name).join(', ')}`)
+    .description('finish the commits that stopped runs of a job left (a run does this first anyway); never extracts')
+    .option('--run-id <id>', 'only this run; default every unfinished one, oldest first')
+    .option('--lake <url>', 'lake folder or s3://bucket/prefix; overrides [lake] url / LAKE_URL')
+    .addHelpText(
+      'after',
+      '\nA run whose commit was cut (an S3 error, a killed task) left its run package in _packages/{job}/.\n' +
+        'This publishes its remaining files (a key already holding the same bytes counts as done), writes\n' +
+        'the job state, moves its inputs, and writes the manifest. Exit 5 when a run of the job is working.',
+    )
+    .action(async (jobName: string, flags: { runId?: string; lake?: string }) => {
+      const job = jobNamed(jobName);
+      const finished = await resumeJob(job.name, { runId: flags.runId, lake: flags.lake });
+      if (finished.length === 0) console.log('nothing to resume');
+      for (const m of finished) console.log(`finished the commit of run ${m.run_id}: ${m.files.length} files (${m.commit?.already_present ?? 0} were already in place)`);
     });
 }
 

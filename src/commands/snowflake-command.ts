@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { lakeFlag, loadConfig, type Config } from '../core/config';
+import { dateOption } from '../core/dates';
 import { ConfigError, SoundlakeError } from '../core/errors';
 import { sleep } from '../core/retry';
 import { textTable } from '../core/text-table';
@@ -18,13 +19,6 @@ import { withAbortOnSignals } from './run-command';
 /** Config plus a configured Snowflake session (settings checked before any I/O). */
 async function connect(config: Config): Promise<void> {
   await configureSnowflake(readSnowflakeSettings(config));
-}
-
-function dateFlag(flag: string) {
-  return (raw: string): string => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) throw new ConfigError(`${flag} ${JSON.stringify(raw)}: expected a YYYY-MM-DD date`);
-    return raw;
-  };
 }
 
 function summarise(checks: readonly FileCheck[]): string {
@@ -114,8 +108,8 @@ export function addSnowflakeCommand(program: Command): void {
   snowflake
     .command('refresh')
     .description('ALTER PIPE … REFRESH per day partition since a date (backfill after a missed notification; Snowflake looks back 7 days at most)')
-    .requiredOption('--since <YYYY-MM-DD>', 'first day partition to refresh', dateFlag('--since'))
-    .option('--until <YYYY-MM-DD>', 'last day partition; default today (UTC)', dateFlag('--until'))
+    .requiredOption('--since <YYYY-MM-DD>', 'first day partition to refresh', dateOption('--since'))
+    .option('--until <YYYY-MM-DD>', 'last day partition; default today (UTC)', dateOption('--until'))
     .action(async (flags: { since: string; until?: string }) => {
       const config = loadConfig();
       await connect(config);

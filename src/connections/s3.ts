@@ -16,6 +16,11 @@ export interface S3Settings {
   requestTimeoutMs: number;
   maxAttempts: number;
   /**
+   * The server honours conditional writes (If-None-Match / If-Match, as AWS S3 does since 2024).
+   * Off: a check before each write, which only the job lease keeps safe (README "All or nothing").
+   */
+  conditionalWrites: boolean;
+  /**
    * Static keys when the environment has AWS_ACCESS_KEY_ID (a laptop's .env, MinIO); otherwise the
    * SDK's default chain finds them (the ECS task role in production).
    */
@@ -35,6 +40,7 @@ export function readS3Settings(config: Config): S3Settings {
     concurrency: config.int('s3', 'concurrency', { min: 1, max: 64 }),
     requestTimeoutMs: config.int('s3', 'request_timeout_ms', { min: 1000, max: 600_000, unit: 'milliseconds' }),
     maxAttempts: config.int('s3', 'max_attempts', { min: 1, max: 20 }),
+    conditionalWrites: config.bool('s3', 'conditional_writes'),
     credentials: staticCredentials(config.env),
   };
 }
@@ -63,7 +69,8 @@ const connection = lazyConnection(
       forcePathStyle: settings.forcePathStyle || settings.endpoint !== undefined,
       maxAttempts: settings.maxAttempts,
       credentials: settings.credentials,
-      requestHandler: { requestTimeout: settings.requestTimeoutMs, connectionTimeout: 10_000 },
+      // throwOnRequestTimeout: without it the SDK only logs a warning and a stalled request hangs the run.
+      requestHandler: { requestTimeout: settings.requestTimeoutMs, connectionTimeout: 10_000, throwOnRequestTimeout: true },
       // SDK ≥ 3.729 sends streamed bodies aws-chunked with trailing checksums, which S3-compatible
       // servers may store verbatim inside the object (s3rver does). AWS itself accepts either.
       ...(settings.endpoint !== undefined

@@ -1,6 +1,7 @@
 /**
  * Error classes and the process exit codes they map to (documented in the README):
- * 0 success · 1 the run failed · 2 usage or configuration error · 3 a person must act · 4 the source changed shape.
+ * 0 success · 1 the run failed · 2 usage or configuration error · 3 a person must act ·
+ * 4 the source changed shape · 5 skipped: another run of the job holds its lease (nothing was read).
  */
 export const ExitCode = {
   ok: 0,
@@ -8,6 +9,7 @@ export const ExitCode = {
   usage: 2,
   needsPerson: 3,
   sourceChanged: 4,
+  leaseHeld: 5,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -62,6 +64,13 @@ export class SourceChangedError extends SoundlakeError {
 export class AbortedError extends SoundlakeError {
   constructor(reason: string) {
     super(`run aborted: ${reason}; nothing was committed`, ExitCode.failed);
+  }
+}
+
+/** Another run of the same job is working (its lease is live): this one stops before reading anything. */
+export class LeaseHeldError extends SoundlakeError {
+  constructor(message: string) {
+    super(message, ExitCode.leaseHeld);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as winston from 'winston';
-import { redact } from './secrets';
+import { redactDeep } from './secrets';
 
 export type Logger = winston.Logger;
 
@@ -11,8 +11,8 @@ export function isLogLevel(value: string): value is LogLevel {
 
 /** Scrubs every known secret value from the message and from every field, nested ones included. */
 const redactSecrets = winston.format((info) => {
-  const scrubbed = JSON.parse(redact(JSON.stringify(info))) as Record<string, unknown>;
-  for (const key of Object.keys(scrubbed)) (info as Record<string, unknown>)[key] = scrubbed[key];
+  const fields = info as Record<string, unknown>;
+  for (const key of Object.keys(fields)) fields[key] = redactDeep(fields[key]);
   return info;
 });
 

@@ -51,3 +51,20 @@ export function redact(text: string): string {
   }
   return out;
 }
+
+/**
+ * Scrubs secrets from every string inside a value (nested objects and arrays included), before the
+ * value is serialised: redacting serialised JSON would miss a secret holding `"` or `\\`, which
+ * JSON escapes.
+ */
+export function redactDeep(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return value;
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, seen));
+  if (value instanceof Error) return redact(value.message);
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = redactDeep(item, seen);
+  return out;
+}

@@ -1,12 +1,12 @@
 import { closeAtExit } from '../connections/connection';
 import { launchBrowser } from '../connections/browser';
 import { SourceChangedError } from '../core/errors';
-import { partitionPath } from '../lake/keys';
+import { distrokidErrorPrefix, distrokidLandingPrefix } from '../lake/keys';
 import type { RunContext } from '../run/run-context';
 import { bankDetailsPage, bankPage, Dashboard, statsPage } from '../sources/distrokid/dashboard';
 import { readDistrokidSettings, type DistrokidSettings } from '../sources/distrokid/distrokid-settings';
 import { decodeReport, parseEarningsReport, type EarningsLine } from '../sources/distrokid/earnings-report';
-import { readSession, writeSession } from '../sources/distrokid/session-store';
+import { readSession, registerSessionSecrets } from '../sources/distrokid/session-store';
 import { dailyStreamsFromPage } from '../sources/distrokid/stats-page';
 import { earnings, streamsDaily } from '../tables/distrokid';
 import type { Job } from './job';
@@ -53,8 +53,7 @@ async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGener
   // Screenshots only: snapshots would record network traffic, cookies included, into the trace.
   await context.tracing.start({ screenshots: true, snapshots: false });
   const page = await context.newPage();
-  const landing = `landing/distrokid/${partitionPath(ctx.logicalDate)}/${ctx.runId}/`;
-  const dashboard = new Dashboard(page, context, settings, ctx, landing, `error/distrokid/${ctx.runId}/`);
+  const dashboard = new Dashboard(page, context, settings, ctx, distrokidLandingPrefix(ctx.logicalDate, ctx.runId), distrokidErrorPrefix(ctx.runId));
   try {
     // The first stats page doubles as the session check: an expired session is redirected to sign-in.
     const first = statsPage('streams');
@@ -85,10 +84,9 @@ async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGener
 
     // The session as the site left it (cookies refreshed); saved once the run is committed.
     const refreshed = await context.storageState();
-    ctx.onCommitted(async () => {
-      const where = await writeSession(settings, refreshed);
-      ctx.log.info('DistroKid session refreshed', { session: where });
-    });
+    registerSessionSecrets(refreshed);
+    const staged = await ctx.stagePrivate('distrokid-session.json', `${JSON.stringify(refreshed)}\n`);
+    ctx.afterCommit({ kind: 'copy-private', from_store: staged.store, from_key: staged.key, to_store: settings.session.storeUrl, to_key: settings.session.key });
     await context.tracing.stop();
   } finally {
     await context.close().catch(() => undefined);

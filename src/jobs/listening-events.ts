@@ -1,17 +1,24 @@
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Value } from '../core/table';
 import { PermanentError } from '../core/errors';
 import { LocalStore } from '../lake/local-store';
 import { openStore } from '../lake/open-store';
 import type { Store } from '../lake/store';
 import type { RunContext } from '../run/run-context';
-import { archiveKey, errorKey, orderLandingFiles } from '../sources/listening-events/landing-files';
+import { orderLandingFiles, tableForFile } from '../sources/listening-events/landing-files';
 import { readLandingFile, type ListeningRecord } from '../sources/listening-events/read-landing-file';
 import { listeningTables, songs, users } from '../tables/listening';
 import type { Job } from './job';
 
 export interface ListeningEventsConfig {
   landingUrl: string;
+  /** `settle_seconds` in ms: a file modified more recently than this is left for a later run. */
+  settleMs: number;
+  /** `max_field_kb` in characters: a longer field is cut and its row rejected. */
+  maxFieldChars: number;
 }
 
 /** Checks beyond the type, by column index. */
@@ -31,19 +38,13 @@ function openLanding(url: string): Store {
   return landing;
 }
 
-/** After the commit: processed files to archive/{run_id}/, bad ones to error/{run_id}/ with the reason. */
-async function moveLandingFiles(landing: Store, ctx: RunContext): Promise<void> {
-  for (const input of ctx.inputs.all()) {
-    if (input.status === 'processed') {
-      await landing.move(input.name, archiveKey(ctx.runId, input.name));
-    } else if (input.status === 'error') {
-      const target = errorKey(ctx.runId, input.name);
-      await landing.move(input.name, target);
-      const reason = { file: input.name, reason: input.reason, run_id: ctx.runId, moved_at: new Date().toISOString() };
-      await landing.putText(`${target}.reason.json`, `${JSON.stringify(reason, null, 2)}\n`);
-    }
-  }
-  ctx.log.info('landing files moved', { archive: `archive/${ctx.runId}/`, error: `error/${ctx.runId}/` });
+/** Local landing folders named like an input (`streams_x.csv/`): listed nowhere else, so said here. */
+function foldersNamedLikeInputs(landing: Store): string[] {
+  if (!(landing instanceof LocalStore)) return [];
+  return fs
+    .readdirSync(landing.root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && tableForFile(entry.name) !== undefined)
+    .map((entry) => entry.name);
 }
 
 /**
@@ -57,26 +58,47 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
   tables: listeningTables,
 
   parseConfig(config) {
-    return { landingUrl: config.lakeUrl('listening-events', 'landing_url') };
+    return {
+      landingUrl: config.lakeUrl('listening-events', 'landing_url'),
+      settleMs: Math.round(config.number('listening-events', 'settle_seconds', { min: 0, max: 86_400, unit: 'seconds' }) * 1000),
+      maxFieldChars: config.int('listening-events', 'max_field_kb', { min: 1, max: 1024 * 1024, unit: 'KiB' }) * 1024,
+    };
   },
 
   async *extract(config, ctx: RunContext) {
     const landing = openLanding(config.landingUrl);
     const objects = await landing.list('', { recursive: false });
+    for (const folder of foldersNamedLikeInputs(landing)) {
+      ctx.log.warn('ignoring a folder whose name looks like a landing file', { folder });
+      ctx.inputs.mark(folder, 'ignored', { reason: 'a folder, not a file' });
+    }
     const files = orderLandingFiles(objects.map((o) => o.key));
     const known = new Set(files.map((f) => f.name));
-    for (const other of objects.filter((o) => !known.has(o.key) && !o.key.endsWith('.reason.json'))) {
+    for (const other of objects.filter((o) => !known.has(o.key))) {
       ctx.log.warn('ignoring a landing file whose name is not users*.csv, songs*.csv or streams*.csv', { file: other.key });
       ctx.inputs.mark(other.key, 'ignored', { reason: 'name matches no table' });
     }
     if (files.length === 0) ctx.log.warn('no input files in the landing area', { landing: landing.url });
-    const sizes = new Map(objects.map((o) => [o.key, o.size]));
-    for (const file of files) {
-      ctx.log.info('reading', { file: file.name, table: file.table.name });
-      ctx.io.add('landing_bytes', sizes.get(file.name) ?? 0);
-      yield* readLandingFile(landing, file.name, file.table, ctx);
+    const versions = new Map(objects.map((o) => [o.key, o]));
+    const now = Date.now();
+    const spoolDir = path.join(os.tmpdir(), 'soundlake-landing', ctx.runId);
+    try {
+      for (const { name, table } of files) {
+        const version = versions.get(name)!;
+        const age = now - version.modifiedMs;
+        if (age < config.settleMs) {
+          const reason = `modified ${Math.max(0, Math.round(age / 1000))} s ago; taken once unchanged for [listening-events] settle_seconds (${config.settleMs / 1000} s)`;
+          ctx.log.info(`leaving a file that may still be written: ${reason}`, { file: name });
+          ctx.inputs.mark(name, 'ignored', { reason });
+          continue;
+        }
+        ctx.log.info('reading', { file: name, table: table.name });
+        ctx.io.add('landing_bytes', version.size);
+        yield* readLandingFile(landing, { name, table, version }, { maxFieldChars: config.maxFieldChars, spoolDir }, ctx);
+      }
+    } finally {
+      await fsp.rm(spoolDir, { recursive: true, force: true });
     }
-    ctx.onCommitted(() => moveLandingFiles(landing, ctx));
   },
 
   transform(record, emit) {

@@ -1,4 +1,4 @@
-import { runJob, type RunOptions, type RunResult } from '../runner';
+import { runJob, type RunOptions, type RunResult } from '../run/run-job';
 import type { TableDef } from '../core/table';
 import type { Job } from './job';
 import { distrokidJob } from './distrokid';
@@ -16,7 +16,7 @@ export interface JobEntry {
 }
 
 function register<C, R>(job: Job<C, R>): JobEntry {
-  return { name: job.name, description: job.description, tables: job.tables, run: (options) => runJob(job, options) };
+  return { name: job.name, description: job.description, tables: job.tables, run: (options) => runJob(job, { allJobs: JOBS.map((j) => j.name), ...options }) };
 }
 
 export const JOBS: readonly JobEntry[] = [

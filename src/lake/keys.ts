@@ -1,42 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { parseDate } from '../core/values';
+
 /**
- * Lake keys, as pure functions. The layout (DESIGN.md):
- *   raw/{source}/{table}/year=YYYY/month=MM/day=DD/{table}_{runId}_{part:05}.csv.gz
- *   rejects/{source}/{table}/year=YYYY/month=MM/day=DD/{table}_{runId}_{part:05}.csv.gz
- *   _staging/{runId}/…      written first; never loaded
- *   _manifests/{job}/{runId}.json, _state/{job}.json
+ * Every lake key, as pure functions. The layout (README "The lake"):
+ *   raw/{source}/{table}/year=YYYY/month=MM/day=DD/{table}_{job}_{runId}_{part:05}.csv.gz
+ *   rejects/{source}/{table}/year=YYYY/month=MM/day=DD/{table}_{job}_{runId}_{part:05}.csv.gz
+ *   _staging/{scope}/{runId}/…      written first; never loaded
+ *   _packages/{scope}/{runId}.json  the run package while it commits (state "committing")
+ *   _manifests/{job}/{runId}.json   the committed run's manifest
+ *   _state/{job}.json               incremental state, written as part of the commit
+ *   _locks/{scope}/{generation}.json the job's lease
+ *   _sessions/distrokid.json        the DistroKid login session (private)
+ *   landing/distrokid/…, error/distrokid/{runId}/   raw pages kept, error artifacts
+ * and, in a landing area, archive/{runId}/{name} and error/{runId}/{name}.
+ *
+ * A scope is what one run at a time owns: today a job's name (a shard of a job gets its own).
  */
 
 export type Zone = 'raw' | 'rejects';
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function isValidRunId(runId: string): boolean {
   return RUN_ID.test(runId);
 }
 
-/** `year=2024/month=06/day=25` for `2024-06-25`. */
+/** `year=2024/month=06/day=25` for `2024-06-25`; a date that is not a real day is refused. */
 export function partitionPath(date: string): string {
-  const m = DATE.exec(date);
-  if (!m) throw new Error(`not a YYYY-MM-DD date: ${date}`);
-  return `year=${m[1]}/month=${m[2]}/day=${m[3]}`;
+  if (parseDate(date) === undefined) throw new Error(`not a real YYYY-MM-DD date: ${date}`);
+  return `year=${date.slice(0, 4)}/month=${date.slice(5, 7)}/day=${date.slice(8, 10)}`;
 }
 
-export function dataFileKey(zone: Zone, source: string, table: string, date: string, runId: string, part: number): string {
-  return `${zone}/${source}/${table}/${partitionPath(date)}/${table}_${runId}_${String(part).padStart(5, '0')}.csv.gz`;
+/** The file name of a data part: table, job and run id, so two jobs writing one table never collide. */
+export function dataFileName(table: string, job: string, runId: string, part: number): string {
+  return `${table}_${job}_${runId}_${String(part).padStart(5, '0')}.csv.gz`;
 }
 
-export const stagingPrefix = (runId: string) => `_staging/${runId}/`;
-export const stagingKey = (runId: string, finalKey: string) => `${stagingPrefix(runId)}${finalKey}`;
-export const finalKeyOf = (runId: string, key: string) => key.slice(stagingPrefix(runId).length);
+export function dataFileKey(zone: Zone, source: string, table: string, date: string, job: string, runId: string, part: number): string {
+  return `${zone}/${source}/${table}/${partitionPath(date)}/${dataFileName(table, job, runId, part)}`;
+}
+
+export const stagingRoot = (scope: string) => `_staging/${scope}/`;
+export const stagingPrefix = (scope: string, runId: string) => `${stagingRoot(scope)}${runId}/`;
+export const stagingKey = (scope: string, runId: string, finalKey: string) => `${stagingPrefix(scope, runId)}${finalKey}`;
+/** Private files a run hands to its housekeeping (a refreshed session), staged with the run. */
+export const stagedPrivateKey = (scope: string, runId: string, name: string) => `${stagingPrefix(scope, runId)}_private/${name}`;
+export const packagePrefix = (scope: string) => `_packages/${scope}/`;
+export const packageKey = (scope: string, runId: string) => `${packagePrefix(scope)}${runId}.json`;
 export const manifestKey = (job: string, runId: string) => `_manifests/${job}/${runId}.json`;
 export const stateKey = (job: string) => `_state/${job}.json`;
+export const leasePrefix = (scope: string) => `_locks/${scope}/`;
+export const leaseKey = (scope: string, generation: number) => `${leasePrefix(scope)}${String(generation).padStart(10, '0')}.json`;
+export const sessionKey = (name: string) => `_sessions/${name}.json`;
 
-/** A new run id: sortable UTC time plus a random suffix, e.g. `20261121T234512Z-3f9a`. */
-export function newRunId(now: Date = new Date(), random: () => number = Math.random): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const suffix = Math.floor(random() * 0x10000)
-    .toString(16)
-    .padStart(4, '0');
-  return `${stamp}-${suffix}`;
+/** In a landing area: processed inputs, and inputs that could not be processed (with `.reason.json`). */
+export const landingArchiveKey = (runId: string, name: string) => `archive/${runId}/${name}`;
+export const landingErrorKey = (runId: string, name: string) => `error/${runId}/${name}`;
+export const reasonKey = (key: string) => `${key}.reason.json`;
+
+/** DistroKid pages and downloads as fetched (kept, never loaded), and artifacts of a failed page. */
+export const distrokidLandingPrefix = (date: string, runId: string) => `landing/distrokid/${partitionPath(date)}/${runId}/`;
+export const distrokidErrorPrefix = (runId: string) => `error/distrokid/${runId}/`;
+
+/**
+ * A new run id: UTC time to the millisecond, then 64 random bits, e.g.
+ * `20261121T234512345Z-3f9a0c1b2d4e5f60`. Ids sort by start time; two runs in one millisecond differ.
+ */
+export function newRunId(now: Date = new Date(), random: (bytes: number) => Buffer = randomBytes): string {
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
+  return `${stamp}-${random(8).toString('hex')}`;
 }

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import { PermanentError } from '../core/errors';
-import type { Store, StoredObject } from './store';
+import { sameVersion, type GuardedMoveOutcome, type ObjectVersion, type PublishOutcome, type Store, type StoredObject } from './store';
 
 /** Read chunk: big enough to amortise per-chunk work, small enough that one batch of records stays small. */
 const READ_CHUNK_BYTES = 64 * 1024;
@@ -53,8 +55,8 @@ export class LocalStore implements Store {
         if (entry.isDirectory()) {
           if (recursive && (key + '/').startsWith(prefix.slice(0, key.length + 1))) await walk(`${key}/`);
         } else if (entry.isFile() && key.startsWith(prefix)) {
-          const { size } = await fsp.stat(this.pathOf(key));
-          out.push({ key, size });
+          const version = await this.stat(key);
+          if (version) out.push({ key, ...version });
         }
       }
     };
@@ -62,10 +64,32 @@ export class LocalStore implements Store {
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  async read(key: string): Promise<Readable> {
+  async stat(key: string): Promise<ObjectVersion | undefined> {
+    try {
+      const stats = await fsp.stat(this.pathOf(key));
+      return stats.isFile() ? { size: stats.size, modifiedMs: stats.mtimeMs } : undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** With `version`, reads exactly the bytes that version had, even if the file grows meanwhile. */
+  async read(key: string, version?: ObjectVersion): Promise<Readable> {
     const file = this.pathOf(key);
-    await fsp.access(file);
-    return fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
+    const handle = await fsp.open(file, 'r');
+    if (version) {
+      const now = await handle.stat();
+      if (now.size < version.size || now.mtimeMs !== version.modifiedMs) {
+        await handle.close();
+        throw new PermanentError(`${file} changed since it was listed`);
+      }
+    }
+    if (version?.size === 0) {
+      await handle.close();
+      return Readable.from([]);
+    }
+    return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, ...(version ? { start: 0, end: version.size - 1 } : {}) });
   }
 
   async readText(key: string): Promise<string | undefined> {
@@ -86,9 +110,27 @@ export class LocalStore implements Store {
     await fsp.rename(temp, file);
   }
 
-  async putFile(key: string, localPath: string): Promise<void> {
+  async putTextIfAbsent(key: string, text: string): Promise<boolean> {
     const file = this.pathOf(key);
     await fsp.mkdir(path.dirname(file), { recursive: true });
+    // Written whole beside it, then linked: link(2) never replaces, so exactly one writer wins.
+    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await fsp.writeFile(temp, text);
+    try {
+      await fsp.link(temp, file);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await fsp.rm(temp, { force: true });
+    }
+  }
+
+  async putFile(key: string, localPath: string, options: { sha256?: string; private?: boolean } = {}): Promise<void> {
+    const file = this.pathOf(key);
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    if (options.private) await fsp.chmod(localPath, 0o600);
     try {
       await fsp.rename(localPath, file);
     } catch (error) {
@@ -98,15 +140,44 @@ export class LocalStore implements Store {
     }
   }
 
-  async copy(fromKey: string, toKey: string): Promise<void> {
-    const target = this.pathOf(toKey);
-    await fsp.mkdir(path.dirname(target), { recursive: true });
-    await fsp.copyFile(this.pathOf(fromKey), target);
+  async publish(fromKey: string, toKey: string, sha256: string): Promise<PublishOutcome> {
+    const from = this.pathOf(fromKey);
+    const to = this.pathOf(toKey);
+    await fsp.mkdir(path.dirname(to), { recursive: true });
+    try {
+      // link(2) is the no-replace rename: it fails when the final key exists.
+      await fsp.link(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' && code !== 'ENOENT') throw error;
+      const present = await fileSha256(to);
+      if (present === undefined) throw new PermanentError(`staged file ${from} is missing and ${to} does not exist: the run package cannot be committed`);
+      if (present !== sha256) {
+        throw new PermanentError(`${to} already exists with other contents (sha256 ${present}, expected ${sha256}); a final key is never replaced`);
+      }
+      await this.delete([fromKey]);
+      return 'present';
+    }
+    await this.delete([fromKey]);
+    return 'published';
   }
 
-  async move(fromKey: string, toKey: string): Promise<void> {
-    await this.putFile(toKey, this.pathOf(fromKey));
-    await this.pruneEmptyDirs(path.dirname(this.pathOf(fromKey)));
+  async moveIfUnchanged(fromKey: string, toKey: string, expected: ObjectVersion): Promise<GuardedMoveOutcome> {
+    const current = await this.stat(fromKey);
+    const targetExists = (await this.stat(toKey)) !== undefined;
+    if (current === undefined) return targetExists ? 'moved' : 'gone';
+    if (!sameVersion(current, expected)) return 'changed';
+    if (!targetExists) {
+      const to = this.pathOf(toKey);
+      await fsp.mkdir(path.dirname(to), { recursive: true });
+      try {
+        await fsp.link(this.pathOf(fromKey), to);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    await this.delete([fromKey]);
+    return 'moved';
   }
 
   async delete(keys: readonly string[]): Promise<void> {
@@ -116,8 +187,13 @@ export class LocalStore implements Store {
     }
   }
 
-  spoolDir(runId: string): string {
-    return path.join(this.root, '_staging', '.spool', runId);
+  /** Inside the run's staging folder: a part file reaches staging by a rename, and clearing staging clears it. */
+  spoolDir(scope: string, runId: string): string {
+    return path.join(this.spoolRoot(scope), runId, '.spool');
+  }
+
+  spoolRoot(scope: string): string {
+    return path.join(this.root, '_staging', scope);
   }
 
   /** Removes folders left empty by a move or delete, up to (not including) the root, as S3 would show. */
@@ -132,4 +208,16 @@ export class LocalStore implements Store {
       current = path.dirname(current);
     }
   }
+}
+
+/** The sha256 of a local file, or undefined when there is none. */
+async function fileSha256(file: string): Promise<string | undefined> {
+  const hash = createHash('sha256');
+  try {
+    await pipeline(fs.createReadStream(file), hash);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return hash.digest('hex');
 }

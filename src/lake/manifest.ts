@@ -1,19 +1,33 @@
+import type { HousekeepingStep } from '../run/housekeeping';
 import type { InputRecord } from '../run/input-ledger';
 import type { WrittenFile } from './partitioned-writer';
 
-/** `_manifests/{job}/{runId}.json`: what one committed run wrote, written after its files. */
+/**
+ * A run package: everything a run will make visible, written durably before the first of it is.
+ * State `committing` at `_packages/{scope}/{runId}.json` lists every staged → final key with its
+ * sha256, the job state to leave and the housekeeping still to do; whoever finishes it (the run
+ * itself, or the next run after a crash) follows only this record and never extracts again. Once
+ * done, it becomes the run's manifest, state `committed`, at `_manifests/{job}/{runId}.json`.
+ */
 export interface RunManifest {
-  manifest_version: 1;
+  manifest_version: 2;
+  state: 'committing' | 'committed';
   job: string;
+  /** What one run at a time owns (lease, staging): the job's name, or a shard of it. */
+  scope: string;
   run_id: string;
   logical_date: string;
-  status: 'succeeded';
   dry_run: boolean;
   lake: string;
   started_at: string;
-  finished_at: string;
+  /** When the package record was written (extraction finished). */
+  packaged_at: string;
+  /** When the last step finished; only on a committed manifest. */
+  committed_at?: string;
   files: {
     key: string;
+    /** Where the file waits until the commit moves it to `key`. */
+    staged_key: string;
     zone: WrittenFile['zone'];
     table: string;
     partition_date: string;
@@ -22,6 +36,10 @@ export interface RunManifest {
     uncompressed_bytes: number;
     sha256: string;
   }[];
+  /** The job's incremental state, written to `_state/{job}.json` by the commit; null when the job set none. */
+  next_state: unknown;
+  /** Idempotent steps after the files are committed (landing moves, a refreshed session), in order. */
+  housekeeping: HousekeepingStep[];
   tables: Record<string, { rows: number; rejects: number; files: number; bytes: number }>;
   inputs: {
     name: string;
@@ -34,19 +52,26 @@ export interface RunManifest {
   }[];
   rejects: { total: number; by_reason: Record<string, number> };
   totals: { rows_in: number; rows_out: number; rows_rejected: number; files: number; bytes: number; uncompressed_bytes: number };
+  /** Inputs set aside whole (moved to error/, or left alone); a run with any still succeeds, and says so. */
+  outcome: { inputs_in_error: number; inputs_ignored: number; entries_skipped: number };
   io: Record<string, number>;
   timings: Record<string, number>;
+  /** How the commit went: files published now, files found already in place (a resumed commit), who finished it. */
+  commit?: { published: number; already_present: number; finished_by: string; attempts: number };
 }
 
 export interface ManifestParts {
   job: string;
+  scope: string;
   runId: string;
   logicalDate: string;
   dryRun: boolean;
   lake: string;
   startedAt: Date;
-  finishedAt: Date;
   files: readonly WrittenFile[];
+  stagedKey: (finalKey: string) => string;
+  nextState: unknown;
+  housekeeping: readonly HousekeepingStep[];
   tableCounts: ReadonlyMap<string, { rows: number; rejects: number }>;
   inputs: readonly InputRecord[];
   rejectReasons: ReadonlyMap<string, number>;
@@ -54,7 +79,8 @@ export interface ManifestParts {
   timings: Record<string, number>;
 }
 
-export function buildManifest(parts: ManifestParts): RunManifest {
+/** The package record of a run that finished extracting (state `committing`). */
+export function buildPackage(parts: ManifestParts): RunManifest {
   const tables: RunManifest['tables'] = {};
   for (const [name, counts] of parts.tableCounts) tables[name] = { ...counts, files: 0, bytes: 0 };
   for (const file of parts.files) {
@@ -64,18 +90,21 @@ export function buildManifest(parts: ManifestParts): RunManifest {
     entry.bytes += file.bytes;
   }
   const sum = (pick: (r: InputRecord) => number) => parts.inputs.reduce((n, r) => n + pick(r), 0);
+  const count = (status: InputRecord['status']) => parts.inputs.filter((r) => r.status === status).length;
   return {
-    manifest_version: 1,
+    manifest_version: 2,
+    state: 'committing',
     job: parts.job,
+    scope: parts.scope,
     run_id: parts.runId,
     logical_date: parts.logicalDate,
-    status: 'succeeded',
     dry_run: parts.dryRun,
     lake: parts.lake,
     started_at: parts.startedAt.toISOString(),
-    finished_at: parts.finishedAt.toISOString(),
+    packaged_at: new Date().toISOString(),
     files: parts.files.map((f) => ({
       key: f.key,
+      staged_key: parts.stagedKey(f.key),
       zone: f.zone,
       table: `${f.source}/${f.table}`,
       partition_date: f.partitionDate,
@@ -84,6 +113,8 @@ export function buildManifest(parts: ManifestParts): RunManifest {
       uncompressed_bytes: f.uncompressedBytes,
       sha256: f.sha256,
     })),
+    next_state: parts.nextState ?? null,
+    housekeeping: [...parts.housekeeping],
     tables,
     inputs: parts.inputs.map((r) => ({
       name: r.name,
@@ -106,7 +137,23 @@ export function buildManifest(parts: ManifestParts): RunManifest {
       bytes: parts.files.reduce((n, f) => n + f.bytes, 0),
       uncompressed_bytes: parts.files.reduce((n, f) => n + f.uncompressedBytes, 0),
     },
+    outcome: { inputs_in_error: count('error'), inputs_ignored: count('ignored'), entries_skipped: parts.io.entries_skipped ?? 0 },
     io: parts.io,
     timings: parts.timings,
   };
+}
+
+/** Reads a package or manifest record, refusing anything that is not one (a hand-edited or foreign file). */
+export function parseManifest(text: string, where: string): RunManifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`${where} is not valid JSON`);
+  }
+  const v = value as Partial<RunManifest> | null;
+  if (!v || v.manifest_version !== 2 || (v.state !== 'committing' && v.state !== 'committed') || !Array.isArray(v.files) || !Array.isArray(v.housekeeping)) {
+    throw new Error(`${where} is not a soundlake run package (manifest_version 2)`);
+  }
+  return v as RunManifest;
 }

@@ -23,6 +23,8 @@ export class PartFile {
   rows = 0;
   /** Compressed bytes produced so far (lags the input by what gzip still buffers). */
   compressedBytes = 0;
+  /** Characters of CSV text appended so far, line ends included (deterministic, unlike compressedBytes). */
+  textChars = 0;
   lastUsed = 0;
   private uncompressedBytes = 0;
   private pending: string[] = [];
@@ -61,6 +63,7 @@ export class PartFile {
   append(line: string): void {
     this.pending.push(line);
     this.pendingChars += line.length + 1;
+    this.textChars += line.length + 1;
     this.rows++;
     if (this.pendingChars >= this.chunkChars) this.flush();
   }

@@ -17,12 +17,16 @@ export interface WrittenFile extends PartStats {
 }
 
 export interface PartitionedWriterOptions {
+  job: string;
   runId: string;
   extractedAt: string;
   /** Local folder for part files while they are written. */
   spoolDir: string;
-  /** A part rolls over once its compressed size reaches this many bytes. */
-  maxFileBytes: number;
+  /**
+   * A part rolls over once its CSV text reaches this many characters. Counted on the text, not on
+   * gzip's output (which trails its input asynchronously), so the same rows split the same way.
+   */
+  maxFileChars: number;
   /** Parts open at once; the least recently used one is closed past this. */
   maxOpenFiles: number;
   gzipLevel: number;
@@ -78,7 +82,7 @@ export class PartitionedWriter {
     line.charCodeAt(0);
     part.file.append(line + this.lineageSuffix);
     if (part.file.needsDrain) this.blocked.add(part.file);
-    const rolled = part.file.compressedBytes >= this.options.maxFileBytes ? this.closePart(id) : undefined;
+    const rolled = part.file.textChars >= this.options.maxFileChars ? this.closePart(id) : undefined;
     return evicted && rolled ? Promise.all([evicted, rolled]).then(() => undefined) : (evicted ?? rolled);
   }
 
@@ -113,13 +117,17 @@ export class PartitionedWriter {
     }
     const part = this.nextPart.get(id) ?? 0;
     this.nextPart.set(id, part + 1);
-    const key = dataFileKey(zone, table.source, table.name, date, this.options.runId, part);
+    const key = this.keyOf(zone, table, date, part);
     const localPath = path.join(this.options.spoolDir, key.replace(/\//g, '__'));
     const header = formatHeader(csvColumns(table).map((c) => c.name));
     const file = new PartFile(localPath, header, this.options.gzipLevel);
     const open: OpenPart = { file, zone, table, date, part };
     this.open.set(id, open);
     return open;
+  }
+
+  private keyOf(zone: Zone, table: TableDef, date: string, part: number): string {
+    return dataFileKey(zone, table.source, table.name, date, this.options.job, this.options.runId, part);
   }
 
   private leastRecentlyUsed(): string {
@@ -142,7 +150,7 @@ export class PartitionedWriter {
     this.open.delete(id);
     this.blocked.delete(part.file);
     const { zone, table, date } = part;
-    const key = dataFileKey(zone, table.source, table.name, date, this.options.runId, part.part);
+    const key = this.keyOf(zone, table, date, part.part);
     return this.pool.add(async () => {
       const stats = await part.file.close();
       const written: WrittenFile = { key, zone, source: table.source, table: table.name, partitionDate: date, ...stats };

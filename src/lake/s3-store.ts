@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
@@ -7,6 +8,7 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -15,7 +17,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { PermanentError, SoundlakeError } from '../core/errors';
 import { s3Client, s3Settings } from '../connections/s3';
-import type { Store, StoredObject } from './store';
+import { sameVersion, type GuardedMoveOutcome, type ObjectVersion, type PublishOutcome, type Store, type StoredObject } from './store';
 
 /** `s3://bucket/some/prefix` → bucket and prefix (no leading slash, trailing slash when not empty). */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
@@ -30,6 +32,28 @@ const NETWORK_CODE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|E
 function errorCode(error: unknown): string {
   const e = error as { name?: string; code?: string; Code?: string };
   return e.code ?? e.Code ?? e.name ?? 'Error';
+}
+
+function httpStatus(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+/** 412: a conditional write found the key taken (If-None-Match) or the source changed (If-Match). */
+const isPreconditionFailed = (error: unknown) => httpStatus(error) === 412 || errorCode(error) === 'PreconditionFailed';
+/** 409: two conditional writes to one key raced; S3 asks to retry. */
+const isConflict = (error: unknown) => httpStatus(error) === 409 || errorCode(error) === 'ConditionalRequestConflict';
+const isMissing = (error: unknown) => httpStatus(error) === 404 || errorCode(error) === 'NoSuchKey' || errorCode(error) === 'NotFound';
+
+/** Tries a conditional write again while S3 answers 409 (a concurrent conditional write to the key). */
+async function retryConflicts<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 6) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
 }
 
 /** An S3 failure, said in terms of what the user can fix. */
@@ -100,16 +124,32 @@ export class S3Store implements Store {
       );
       for (const item of page.Contents ?? []) {
         if (item.Key === undefined) continue;
-        out.push({ key: item.Key.slice(this.prefix.length), size: item.Size ?? 0 });
+        out.push({
+          key: item.Key.slice(this.prefix.length),
+          size: item.Size ?? 0,
+          modifiedMs: item.LastModified?.getTime() ?? 0,
+          etag: item.ETag,
+        });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  async read(key: string): Promise<Readable> {
+  async stat(key: string): Promise<ObjectVersion | undefined> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      return { size: head.ContentLength ?? 0, modifiedMs: head.LastModified?.getTime() ?? 0, etag: head.ETag, sha256: head.Metadata?.sha256 };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw describeS3Error(error, 'HeadObject', this.describe(key));
+    }
+  }
+
+  /** With `version`, GetObject If-Match its ETag: a version overwritten since it was listed is not read. */
+  async read(key: string, version?: ObjectVersion): Promise<Readable> {
     const response = await this.call('GetObject', key, () =>
-      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key })),
+      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, IfMatch: version?.etag })),
     );
     if (!(response.Body instanceof Readable)) throw new PermanentError(`S3 GetObject ${this.describe(key)}: no body`);
     return response.Body;
@@ -145,7 +185,33 @@ export class S3Store implements Store {
     );
   }
 
-  async putFile(key: string, localPath: string): Promise<void> {
+  /**
+   * PutObject If-None-Match: * (S3 conditional writes). With `[s3] conditional_writes = false`, for
+   * servers without them, a HeadObject first: racy, so only the job lease keeps two writers apart.
+   */
+  async putTextIfAbsent(key: string, text: string): Promise<boolean> {
+    const conditional = s3Settings().conditionalWrites;
+    if (!conditional && (await this.stat(key)) !== undefined) return false;
+    try {
+      await retryConflicts(() =>
+        this.client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: this.prefix + key,
+            Body: text,
+            ContentType: 'application/json',
+            ...(conditional ? { IfNoneMatch: '*' } : {}),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isPreconditionFailed(error)) return false;
+      throw describeS3Error(error, 'PutObject', this.describe(key));
+    }
+  }
+
+  async putFile(key: string, localPath: string, options: { sha256?: string; private?: boolean } = {}): Promise<void> {
     await this.call('Upload', key, async () => {
       // lib-storage: one PutObject under 5 MiB, a multipart upload (Buffer parts) above.
       const upload = new Upload({
@@ -154,7 +220,10 @@ export class S3Store implements Store {
           Bucket: this.bucket,
           Key: this.prefix + key,
           Body: fs.createReadStream(localPath, { highWaterMark: 1 << 20 }),
-          ContentType: 'application/gzip',
+          ContentType: key.endsWith('.gz') ? 'application/gzip' : 'application/octet-stream',
+          // Kept with the object (CopyObject copies metadata): a resumed commit compares it.
+          ...(options.sha256 ? { Metadata: { sha256: options.sha256 } } : {}),
+          ...this.encryption(options.private ?? false),
         },
         queueSize: 2,
         partSize: 8 * 1024 * 1024,
@@ -165,22 +234,65 @@ export class S3Store implements Store {
     await fsp.unlink(localPath);
   }
 
-  async copy(fromKey: string, toKey: string): Promise<void> {
+  /** CopyObject, raw errors: callers decide what 412 and 404 mean. */
+  private copy(fromKey: string, toKey: string, conditions: { ifNoneMatch?: boolean; sourceEtag?: string }): Promise<unknown> {
     // URL-encoded per segment, except `=` (partition folders): S3 accepts it either way, and
     // S3-compatible servers that decode with decodeURI (s3rver) only accept it bare.
     const encoded = (this.prefix + fromKey)
       .split('/')
       .map((segment) => encodeURIComponent(segment).replace(/%3D/g, '='))
       .join('/');
-    const source = `${this.bucket}/${encoded}`;
-    await this.call('CopyObject', toKey, () =>
-      this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: this.prefix + toKey, CopySource: source })),
+    return this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: this.prefix + toKey,
+        CopySource: `${this.bucket}/${encoded}`,
+        ...(conditions.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+        ...(conditions.sourceEtag ? { CopySourceIfMatch: conditions.sourceEtag } : {}),
+      }),
     );
   }
 
-  async move(fromKey: string, toKey: string): Promise<void> {
-    await this.copy(fromKey, toKey);
+  async publish(fromKey: string, toKey: string, sha256: string): Promise<PublishOutcome> {
+    const conditional = s3Settings().conditionalWrites;
+    let taken = !conditional && (await this.stat(toKey)) !== undefined;
+    if (!taken) {
+      try {
+        await retryConflicts(() => this.copy(fromKey, toKey, { ifNoneMatch: conditional }));
+        await this.delete([fromKey]);
+        return 'published';
+      } catch (error) {
+        if (!isPreconditionFailed(error) && !isMissing(error)) throw describeS3Error(error, 'CopyObject', this.describe(toKey));
+        taken = true;
+      }
+    }
+    const present = await this.stat(toKey);
+    if (present === undefined) throw new PermanentError(`staged file ${this.describe(fromKey)} is missing and ${this.describe(toKey)} does not exist: the run package cannot be committed`);
+    if (present.sha256 !== sha256) {
+      throw new PermanentError(
+        `${this.describe(toKey)} already exists with other contents (sha256 ${present.sha256 ?? 'unknown'}, expected ${sha256}); a final key is never replaced`,
+      );
+    }
     await this.delete([fromKey]);
+    return 'present';
+  }
+
+  /** CopyObject with CopySourceIfMatch (the ETag read), then DeleteObject. */
+  async moveIfUnchanged(fromKey: string, toKey: string, expected: ObjectVersion): Promise<GuardedMoveOutcome> {
+    const [current, target] = await Promise.all([this.stat(fromKey), this.stat(toKey)]);
+    if (current === undefined) return target ? 'moved' : 'gone';
+    if (!sameVersion(current, expected)) return 'changed';
+    if (target === undefined) {
+      try {
+        await retryConflicts(() => this.copy(fromKey, toKey, { ifNoneMatch: s3Settings().conditionalWrites, sourceEtag: expected.etag }));
+      } catch (error) {
+        if (isMissing(error)) return (await this.stat(toKey)) ? 'moved' : 'gone';
+        if (!isPreconditionFailed(error)) throw describeS3Error(error, 'CopyObject', this.describe(toKey));
+        if ((await this.stat(toKey)) === undefined) return 'changed';
+      }
+    }
+    await this.delete([fromKey]);
+    return 'moved';
   }
 
   async delete(keys: readonly string[]): Promise<void> {
@@ -191,7 +303,13 @@ export class S3Store implements Store {
     }
   }
 
-  spoolDir(runId: string): string {
-    return path.join(os.tmpdir(), 'soundlake-spool', runId);
+  spoolDir(scope: string, runId: string): string {
+    return path.join(this.spoolRoot(scope), runId);
+  }
+
+  /** Per lake and scope: runs of one scope on one lake are kept apart by the lease, other lakes by the hash. */
+  spoolRoot(scope: string): string {
+    const lake = createHash('sha256').update(this.url).digest('hex').slice(0, 12);
+    return path.join(os.tmpdir(), 'soundlake-spool', lake, scope);
   }
 }

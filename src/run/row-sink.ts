@@ -3,7 +3,7 @@ import { DelimitedParser } from '../core/delimited-parser';
 import { coerceRow, validateRow, type ColumnChecks } from '../core/row-validation';
 import { columnIndex, qualifiedName, rejectsTable, type ColumnType, type Row, type TableDef } from '../core/table';
 import type { PartitionedWriter } from '../lake/partitioned-writer';
-import type { Origin, RowEmitter } from '../jobs/job';
+import type { Origin, RowEmitter } from './row-emitter';
 import type { InputLedger } from './input-ledger';
 import { KeptRows } from './kept-rows';
 
@@ -120,9 +120,13 @@ export class RowSink implements RowEmitter {
     this.rejectReasons.set(group, (this.rejectReasons.get(group) ?? 0) + 1);
   }
 
-  /** Waits for part files opened or rolled by the last writes. */
+  /**
+   * Waits for part files opened or rolled by the last writes. Every pending promise is awaited
+   * together, so a second failure is handled too (never an unhandled rejection).
+   */
   async settle(): Promise<void> {
-    while (this.waits.length > 0) await this.waits.shift();
+    if (this.waits.length === 0) return;
+    await Promise.all(this.waits.splice(0));
   }
 
   /** Writes the rows kept for deduplication; call once, after extraction. */

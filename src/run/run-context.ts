@@ -1,6 +1,7 @@
 import type { Logger } from '../core/log';
 import { readSecret, type SecretName } from '../core/secrets';
 import type { Store } from '../lake/store';
+import type { HousekeepingStep } from './housekeeping';
 import type { InputLedger } from './input-ledger';
 import type { IoCounters } from './io-counters';
 
@@ -16,7 +17,7 @@ export class JobState {
     this.changed = true;
   }
 
-  /** The state to write after the commit, or undefined when the job set none. */
+  /** The state to write with the commit, or undefined when the job set none. */
   pending(): unknown {
     return this.changed ? this.nextValue : undefined;
   }
@@ -28,21 +29,26 @@ export interface RunContext {
   runId: string;
   /** The day the run is for (`--date`, default today in UTC), YYYY-MM-DD. */
   logicalDate: string;
-  /** When the run started, UTC ISO-8601; written to every row as `_extracted_at`. */
+  /** When the run started, UTC ISO-8601 with milliseconds; written to every row as `_extracted_at`. */
   extractedAt: string;
   dryRun: boolean;
   log: Logger;
-  /** Fires on SIGTERM/SIGINT: extract loops stop and the run ends without committing. */
+  /** Fires on SIGTERM/SIGINT or a lost lease: extract loops stop and the run ends without committing. */
   signal: AbortSignal;
   lake: Store;
   inputs: InputLedger;
   io: IoCounters;
   state: JobState;
   /**
-   * Work to do once the run's files are committed (never on a dry run or a failed run), e.g. saving
-   * a refreshed login session. Runs after the manifest and state are written.
+   * A step to do once the run's files are committed (never on a dry run or a failed run): archiving
+   * an input, saving a refreshed session. Recorded in the run package, so a resumed commit does it too.
    */
-  onCommitted(task: () => Promise<void>): void;
+  afterCommit(step: HousekeepingStep): void;
+  /**
+   * Stages a private text (a refreshed login session) with the run; returns its store URL and key,
+   * for a `copy-private` step. Never written on a dry run.
+   */
+  stagePrivate(name: string, text: string): Promise<{ store: string; key: string }>;
   /** A secret from the environment; its value is registered for redaction from every log line. */
   secret(name: SecretName): string | undefined;
 }

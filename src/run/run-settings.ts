@@ -5,12 +5,15 @@ import { readS3Settings, type S3Settings } from '../connections/s3';
 /** Settings every run reads, validated before any I/O. */
 export interface RunSettings {
   lakeUrl: string;
-  maxFileBytes: number;
+  /** `[lake] max_file_text_mb` in characters of CSV text. */
+  maxFileChars: number;
   maxOpenFiles: number;
   gzipLevel: number;
   s3: S3Settings;
   logLevel: LogLevel;
   progressSeconds: number;
+  /** `[run] lease_seconds` in ms: a run's lease lives this long unless its heartbeat renews it. */
+  leaseMs: number;
 }
 
 export function readRunSettings(config: Config): RunSettings {
@@ -18,11 +21,12 @@ export function readRunSettings(config: Config): RunSettings {
   if (!isLogLevel(logLevel)) config.fail('run', 'log_level', 'one of error, warn, info, debug');
   return {
     lakeUrl: config.lakeUrl('lake', 'url'),
-    maxFileBytes: Math.round(config.number('lake', 'max_file_mb', { min: 0.001, max: 5000, unit: 'MB' }) * 1024 * 1024),
+    maxFileChars: Math.round(config.number('lake', 'max_file_text_mb', { min: 0.001, max: 20000, unit: 'MB' }) * 1024 * 1024),
     maxOpenFiles: config.int('lake', 'max_open_files', { min: 1, max: 1000 }),
     gzipLevel: config.int('lake', 'gzip_level', { min: 1, max: 9 }),
     s3: readS3Settings(config),
     logLevel,
     progressSeconds: config.number('run', 'progress_seconds', { min: 0.1, max: 3600, unit: 'seconds' }),
+    leaseMs: Math.round(config.number('run', 'lease_seconds', { min: 1, max: 86_400, unit: 'seconds' }) * 1000),
   };
 }

@@ -10,7 +10,7 @@ import { expectFailure } from '../support/expect-failure';
 import { distrokidJob } from '../../src/jobs/distrokid';
 import { LocalStore } from '../../src/lake/local-store';
 import { openStore } from '../../src/lake/open-store';
-import { runJob, type RunOptions } from '../../src/runner';
+import { runJob, type RunOptions } from '../../src/run/run-job';
 import { distrokidLogin } from '../../src/sources/distrokid/distrokid-login';
 import { readDistrokidSettings } from '../../src/sources/distrokid/distrokid-settings';
 import { ALL_TABLES } from '../../src/tables/all-tables';
@@ -115,7 +115,7 @@ describe('distrokid job with a valid session (real Chromium)', () => {
     ]);
     expect(await warehouseRows(EARNINGS_SQL)).toEqual(expectedEarnings('13'));
     // The repeat and the row whose sale month follows its reporting date are in rejects, with why.
-    const rejects = csvRecords((await readObject(new LocalStore(lake), 'rejects/distrokid/earnings/year=2026/month=11/day=21/earnings_dk-run_00000.csv.gz')).trim());
+    const rejects = csvRecords((await readObject(new LocalStore(lake), 'rejects/distrokid/earnings/year=2026/month=11/day=21/earnings_distrokid_dk-run_00000.csv.gz')).trim());
     expect(rejects.slice(1).map((r) => r.split(',')[0]).sort()).toEqual([`"duplicate row_hash: superseded by distrokid:${FILE} line 7"`, '"sale_month is after reporting_date"']);
     expect(result.manifest.inputs.find((i) => i.name === `distrokid:${FILE}`)).toMatchObject({ rows_in: 7, rows_out: 5, rows_rejected: 2 });
 

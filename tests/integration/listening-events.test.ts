@@ -10,7 +10,7 @@ const RUN_ID = 'test-run-1';
 /** Every committed key under raw/, rejects/ and _manifests/ of the lake. */
 async function committedKeys(setup: Setup): Promise<string[]> {
   const { lake } = await stores(setup);
-  return (await lake.list('')).map((o) => o.key).filter((key) => !key.startsWith('_staging/'));
+  return (await lake.list('')).map((o) => o.key).filter((key) => !key.startsWith('_staging/') && !key.startsWith('_locks/'));
 }
 
 async function expectFile(setup: Setup, key: string, expectedName: string, runId = RUN_ID): Promise<void> {
@@ -33,7 +33,7 @@ function describeLake(kind: 'local folder' | 's3rver', makeSetup: () => Promise<
     test('lands exactly the hand-written expected rows, rejects, and moves inputs', async () => {
       const { result } = await runListening(setup, { runId: RUN_ID });
       const p = (zone: string, table: string, day: string) =>
-        `${zone}/listening/${table}/year=${day.slice(0, 4)}/month=${day.slice(5, 7)}/day=${day.slice(8)}/${table}_${RUN_ID}_00000.csv.gz`;
+        `${zone}/listening/${table}/year=${day.slice(0, 4)}/month=${day.slice(5, 7)}/day=${day.slice(8)}/${table}_listening-events_${RUN_ID}_00000.csv.gz`;
       expect(await committedKeys(setup)).toEqual(
         [
           '_manifests/listening-events/test-run-1.json',
@@ -99,25 +99,26 @@ function describeLake(kind: 'local folder' | 's3rver', makeSetup: () => Promise<
       expect(await committedKeys(setup)).toEqual([]);
       expect((await landing.list('')).map((o) => o.key).sort()).toEqual(before);
       const { lake } = await stores(setup);
-      expect(await lake.list('_staging/aborted-run/')).toEqual([]);
+      expect(await lake.list('_staging/listening-events/aborted-run/')).toEqual([]);
     });
 
-    test('a rerun with the same --run-id commits the same keys', async () => {
-      const first = await runListening(setup, { runId: 'rerun-1' });
-      // Put the inputs back, as if the first attempt had died after its commit but before archiving.
-      await putSmallLanding(setup);
+    test('rerunning a committed --run-id is refused (exit 2) and overwrites nothing, even with other input', async () => {
+      await runListening(setup, { runId: 'rerun-1' });
+      const { lake } = await stores(setup);
+      const snapshot = async () =>
+        Object.fromEntries(await Promise.all((await committedKeys(setup)).map(async (key) => [key, await readObject(lake, key)] as const)));
+      const before = await snapshot();
+      // Other input under the same names, as in the reported case (1 row where 3 were committed).
       const { landing } = await stores(setup);
-      for (const o of await landing.list('archive/')) await landing.delete([o.key]);
-      const second = await runListening(setup, { runId: 'rerun-1' });
-      const keys = (r: typeof first) => r.result.manifest.files.map((f) => f.key);
-      expect(keys(second)).toEqual(keys(first));
-      // Same rows and uncompressed size; compressed bytes may differ since _extracted_at differs.
-      const { bytes: _a, ...firstTotals } = first.result.manifest.totals;
-      const { bytes: _b, ...secondTotals } = second.result.manifest.totals;
-      expect(secondTotals).toEqual(firstTotals);
-      expect((await committedKeys(setup)).filter((k) => k.startsWith('raw/')).sort()).toEqual(
-        keys(first).filter((k) => k.startsWith('raw/')).sort(),
+      await landing.putText('streams_2024-06-24.csv', 'user_id,track_id,listen_time\nu1,t1,2024-06-24T01:00:00Z\n');
+      const error = await runListening(setup, { runId: 'rerun-1' }).then(
+        () => undefined,
+        (e: unknown) => e as SoundlakeError,
       );
+      expect(error?.exitCode).toBe(ExitCode.usage);
+      expect(error?.message).toMatch(/rerun-1 is a committed run of listening-events/);
+      expect(await snapshot()).toEqual(before);
+      expect((await landing.list('')).map((o) => o.key)).toContain('streams_2024-06-24.csv');
     });
 
     test('--dry-run counts everything and writes nothing', async () => {

@@ -115,7 +115,7 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     let lakeDir: string;
     let cleanup: () => void;
     const RUN = 'verify-run';
-    const day = (table: string, d: string) => `listening/${table}/year=${d.slice(0, 4)}/month=${d.slice(5, 7)}/day=${d.slice(8)}/${table}_${RUN}_00000.csv.gz`;
+    const day = (table: string, d: string) => `listening/${table}/year=${d.slice(0, 4)}/month=${d.slice(5, 7)}/day=${d.slice(8)}/${table}_listening-events_${RUN}_00000.csv.gz`;
     const loaded = (file: string, rows: number) => ({ FILE_NAME: file, STATUS: 'Loaded', ROW_COUNT: rows, FIRST_ERROR_MESSAGE: null, LAST_LOAD_TIME: '2026-11-21 10:00:00' });
 
     beforeEach(async () => {
@@ -142,7 +142,7 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
       fake.copyHistory.set('RAW.LISTENING_STREAMS', [loaded(day('streams', '2024-06-24'), 4)]);
       const { code, stdout, stderr } = await runCli(['snowflake', 'verify', '--run', RUN]);
       expect(code).toBe(1);
-      expect(stdout).toMatch(/streams_verify-run_00000\.csv\.gz\s+pending\s+3/);
+      expect(stdout).toMatch(/streams_listening-events_verify-run_00000\.csv\.gz\s+pending\s+3/);
       expect(stderr).toMatch(/3 loaded, 1 pending, 0 failed/);
     });
 
@@ -159,7 +159,7 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
       fake.copyHistory.set('RAW.LISTENING_USERS', [loaded(day('users', '2026-11-21'), 3)]);
       const { code, stdout } = await runCli(['snowflake', 'verify', '--run', RUN]);
       expect(code).toBe(1);
-      expect(stdout).toMatch(/users_verify-run_00000\.csv\.gz\s+row_mismatch\s+4\s+3/);
+      expect(stdout).toMatch(/users_listening-events_verify-run_00000\.csv\.gz\s+row_mismatch\s+4\s+3/);
     });
 
     test('--wait polls until the pending file arrives', async () => {

@@ -30,7 +30,7 @@ export function csvRecords(text: string): string[] {
 
 /** Drops the lineage values (`,"RUN_ID",TIMESTAMP`) from each data record so expected files can omit them. */
 export function withoutLineage(records: string[], runId: string): string[] {
-  const suffix = new RegExp(`,"${runId}",\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$`);
+  const suffix = new RegExp(`,"${runId}",\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$`);
   return records.map((record, i) => {
     if (i === 0) return record;
     if (!suffix.test(record)) throw new Error(`record lacks lineage values for run ${runId}: ${record}`);

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/core/config';
 import { listeningEventsJob } from '../../src/jobs/listening-events';
 import { openStore } from '../../src/lake/open-store';
 import type { Store } from '../../src/lake/store';
-import { runJob, type RunOptions, type RunResult } from '../../src/runner';
+import { runJob, type RunOptions, type RunResult } from '../../src/run/run-job';
 import { LogCapture } from './log-capture';
 import { fixturePath } from './temp-dir';
 
@@ -39,7 +39,15 @@ export async function runListening(setup: Setup, options: RunOptions = {}): Prom
     date: '2026-11-21',
     ...options,
     logStream: log,
-    env: { RUN_LOG_LEVEL: 'debug', LAKE_URL: setup.lakeUrl, LISTENING_EVENTS_LANDING_URL: setup.landingUrl, ...setup.env, ...options.env },
+    env: {
+      RUN_LOG_LEVEL: 'debug',
+      LAKE_URL: setup.lakeUrl,
+      LISTENING_EVENTS_LANDING_URL: setup.landingUrl,
+      // Fixture files were written a moment ago; the settle check has its own test.
+      LISTENING_EVENTS_SETTLE_SECONDS: '0',
+      ...setup.env,
+      ...options.env,
+    },
   });
   return { result, log };
 }

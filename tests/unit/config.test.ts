@@ -26,7 +26,7 @@ describe('configuration layers', () => {
     const { dir, cleanup } = tempDir();
     try {
       const file = path.join(dir, 'prod.ini');
-      fs.writeFileSync(file, '[lake]\nurl = s3://from-file/lake\nmax_file_mb = 100\n[s3]\nregion = eu-west-1\n');
+      fs.writeFileSync(file, '[lake]\nurl = s3://from-file/lake\nmax_file_text_mb = 100\n[s3]\nregion = eu-west-1\n');
       const env = { SOUNDLAKE_CONFIG: file, S3_REGION: 'eu-central-1' };
       const fromFile = loadConfig({ env, dotenvDir: null });
       expect(fromFile.get('lake', 'url')).toBe('s3://from-file/lake');
@@ -57,10 +57,10 @@ describe('configuration layers', () => {
   });
 
   test('a bad value names the key, where it came from, and what is expected (exit 2)', () => {
-    const error = configError(() => readRunSettings(loadConfig({ env: { LAKE_MAX_FILE_MB: 'lots' }, dotenvDir: null })));
+    const error = configError(() => readRunSettings(loadConfig({ env: { LAKE_MAX_FILE_TEXT_MB: 'lots' }, dotenvDir: null })));
     expect(error.exitCode).toBe(ExitCode.usage);
     expect(error.message).toBe(
-      '[lake] max_file_mb = "lots" (from environment variable LAKE_MAX_FILE_MB; env LAKE_MAX_FILE_MB): expected a number of MB from 0.001 to 5000',
+      '[lake] max_file_text_mb = "lots" (from environment variable LAKE_MAX_FILE_TEXT_MB; env LAKE_MAX_FILE_TEXT_MB): expected a number of MB from 0.001 to 20000',
     );
   });
 

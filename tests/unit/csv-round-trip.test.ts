@@ -49,10 +49,11 @@ test('hostile strings survive the writer and come back identical through DuckDB 
     const spool = path.join(dir, 'spool');
     const written: string[] = [];
     const writer = new PartitionedWriter({
+      job: 'round-trip',
       runId: 'rt',
       extractedAt: '2026-11-21T00:00:00Z',
       spoolDir: spool,
-      maxFileBytes: 1 << 30,
+      maxFileChars: 1 << 30,
       maxOpenFiles: 4,
       gzipLevel: 6,
       onFileClosed: async (_file, localPath) => {

@@ -76,3 +76,35 @@ describe('DelimitedParser', () => {
     ]);
   });
 });
+
+describe('DelimitedParser on hostile input', () => {
+  test('a stray quote turns the rest into one field, cut at the cap, whatever the chunking', () => {
+    const rest = Array.from({ length: 2000 }, (_, i) => `${i},x,y`).join('\n');
+    const text = `a,b\n1,"oops,2\n${rest}\n`;
+    for (const size of [1, 7, 4096]) {
+      const out: Parsed[] = [];
+      const parser = new DelimitedParser(',', 100);
+      const on = (fields: string[], line: number, problem: string | undefined) => out.push({ fields, line, problem });
+      for (let i = 0; i < text.length; i += size) parser.push(text.slice(i, i + size), on);
+      parser.end(on);
+      expect(out).toHaveLength(2);
+      expect(out[1].line).toBe(2);
+      expect(out[1].fields[1]).toHaveLength(100);
+      expect(out[1].fields[1]).toBe(`oops,2\n${rest}`.slice(0, 100));
+      expect(out[1].problem).toMatch(/longer than 100 characters/);
+    }
+  });
+
+  test('a long unquoted field is cut and flagged, and the next record parses normally', () => {
+    const parser = new DelimitedParser(',', 5);
+    const out: Parsed[] = [];
+    const on = (fields: string[], line: number, problem: string | undefined) => out.push(problem ? { fields, line, problem } : { fields, line });
+    parser.push('abcdefghij,k\n', on);
+    parser.push('1,2\n', on);
+    parser.end(on);
+    expect(out).toEqual([
+      { fields: ['abcde', 'k'], line: 1, problem: 'a field is longer than 5 characters (a stray quote?); it was cut' },
+      { fields: ['1', '2'], line: 2 },
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Origin, RowEmitter } from '../job';
+import type { Origin, RowEmitter } from '../../run/row-emitter';
 import type { RunContext } from '../../run/run-context';
 import type { Album, Artist, AudioFeatures, Playlist, PlaylistEntry, Track } from '../../sources/spotify/spotify-objects';
 import * as t from '../../tables/spotify';

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Config } from '../../core/config';
+import { sessionKey } from '../../lake/keys';
 
 export interface BrowserSettings {
   executablePath: string;
@@ -29,7 +30,7 @@ export function readBrowserSettings(config: Config): BrowserSettings {
 /** The session file's place: [distrokid] session_url, or {lake}/_sessions/distrokid.json. */
 function sessionLocation(config: Config): { storeUrl: string; key: string } {
   const url = config.optionalString('distrokid', 'session_url');
-  if (url === undefined) return { storeUrl: config.lakeUrl('lake', 'url'), key: '_sessions/distrokid.json' };
+  if (url === undefined) return { storeUrl: config.lakeUrl('lake', 'url'), key: sessionKey('distrokid') };
   if (!/\.json$/.test(url)) config.fail('distrokid', 'session_url', 'a .json file path or s3://bucket/key.json');
   if (url.startsWith('s3://')) {
     const slash = url.lastIndexOf('/');

@@ -12,7 +12,7 @@ export interface StorageState {
 export const LOGIN_COMMAND = 'soundlake distrokid login';
 
 /** Every cookie and storage value is a secret: registered so no log line can show it. */
-function registerSessionSecrets(state: StorageState): void {
+export function registerSessionSecrets(state: StorageState): void {
   for (const cookie of state.cookies) registerSecretValue(cookie.value);
   for (const origin of state.origins) for (const item of origin.localStorage) registerSecretValue(item.value);
 }

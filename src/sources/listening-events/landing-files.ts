@@ -25,6 +25,3 @@ export function orderLandingFiles(names: readonly string[]): { name: string; tab
     })
     .sort((a, b) => order(a.table) - order(b.table) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
-
-export const archiveKey = (runId: string, name: string) => `archive/${runId}/${name}`;
-export const errorKey = (runId: string, name: string) => `error/${runId}/${name}`;

@@ -1,12 +1,19 @@
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import { DelimitedParser } from '../../core/delimited-parser';
-import { PermanentError, messageOf } from '../../core/errors';
+import { messageOf, PermanentError } from '../../core/errors';
+import { excerpt } from '../../core/excerpt';
 import type { TableDef } from '../../core/table';
-import type { Store } from '../../lake/store';
+import { landingArchiveKey, landingErrorKey } from '../../lake/keys';
+import { LocalStore } from '../../lake/local-store';
+import type { ObjectVersion, Store } from '../../lake/store';
 import type { RunContext } from '../../run/run-context';
+import { checkLandingBytes } from './check-landing-file';
 import { layoutFromHeader, type FileLayout } from './file-layout';
-import { archiveKey, errorKey } from './landing-files';
 
 /** One data row of a landing file, as read. */
 export interface ListeningRecord {
@@ -14,70 +21,127 @@ export interface ListeningRecord {
   fields: string[];
   /** Line of the file where the record starts (header is line 1). */
   line: number;
-  /** Set when the CSV itself is malformed (an unterminated quote). */
+  /** Set when the record itself is malformed (a field cut at the size cap, text after a closing quote). */
   problem?: string;
 }
 
+export interface LandingFile {
+  name: string;
+  table: TableDef;
+  /** The version listed: exactly these bytes are read, and only this version is archived. */
+  version: ObjectVersion;
+}
+
+/** A local file holding exactly the listed version's bytes: the file itself, or a download of the S3 object. */
+async function localBytes(landing: Store, file: LandingFile, spoolDir: string): Promise<{ path: string; size: number; done: () => Promise<void> }> {
+  if (landing instanceof LocalStore) return { path: landing.describe(file.name), size: file.version.size, done: async () => undefined };
+  await fsp.mkdir(spoolDir, { recursive: true });
+  const local = path.join(spoolDir, file.name.replace(/\//g, '__'));
+  await pipeline(await landing.read(file.name, file.version), fs.createWriteStream(local));
+  return { path: local, size: file.version.size, done: () => fsp.rm(local, { force: true }) };
+}
+
+/** The first `size` bytes of a local file, gunzipped for `.gz` names. */
+function openText(name: string, file: string, size: number): Readable {
+  const raw = size === 0 ? Readable.from([]) : fs.createReadStream(file, { start: 0, end: size - 1, highWaterMark: 1 << 20 });
+  if (!name.toLowerCase().endsWith('.gz')) return raw;
+  const gunzip = createGunzip();
+  raw.on('error', (error: Error) => gunzip.destroy(error));
+  return raw.pipe(gunzip);
+}
+
+/** Why a file cannot be loaded as a whole, read before any of its rows is used; undefined when it can. */
+async function fileProblem(name: string, file: string, size: number): Promise<string | undefined> {
+  try {
+    return await checkLandingBytes(openText(name, file, size));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return 'the file cannot be read (permission denied); fix its permissions and put it back';
+    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header check/i.test(messageOf(error))) {
+      return `the gzip stream is damaged or truncated (${messageOf(error)}); upload the file again`;
+    }
+    throw error;
+  }
+}
+
 /**
- * Streams one landing file as batches of records, one batch per chunk read. A file whose header
- * lacks a required column yields nothing and is marked for error/; the reason goes to the manifest.
+ * Streams one landing file as batches of records, one batch per chunk read. Before any row is used
+ * the file is checked as a whole (readable, UTF-8, quotes closed); a file that fails, or whose
+ * header lacks a required column, yields nothing and goes to error/ with the reason after the
+ * commit. A file that passes goes to archive/ after the commit — only if it is still the version read.
  */
 export async function* readLandingFile(
   landing: Store,
-  name: string,
-  table: TableDef,
+  file: LandingFile,
+  options: { maxFieldChars: number; spoolDir: string },
   ctx: RunContext,
 ): AsyncGenerator<ListeningRecord[]> {
-  let layout: FileLayout | undefined;
-  let failure: string | undefined;
-  let batch: ListeningRecord[] = [];
-  const onRecord = (fields: string[], line: number, problem: string | undefined) => {
-    if (failure !== undefined) return;
-    if (layout === undefined) {
-      const result = layoutFromHeader(name, table, fields);
-      if (result.ok) layout = result.layout;
-      else failure = result.reason;
-      return;
-    }
-    ctx.inputs.read(name);
-    batch.push({ layout, fields, line, problem });
+  const { name } = file;
+  const errorKey = landingErrorKey(ctx.runId, name);
+  const setAside = (reason: string) => {
+    const bounded = excerpt(reason, 300);
+    ctx.log.warn(`bad file, will move to error/: ${bounded}`, { file: name });
+    ctx.inputs.mark(name, 'error', { reason: bounded, movedTo: landing.describe(errorKey) });
+    ctx.afterCommit({ kind: 'move', store: landing.url, from: name, to: errorKey, expect: file.version, reason: bounded, if_changed: errorKey });
   };
 
-  const raw = await landing.read(name);
-  ctx.io.add('landing_files_read');
-  const text: Readable = name.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  if (text !== raw) raw.on('error', (error) => text.destroy(error));
-  text.setEncoding('utf8');
-  const parser = new DelimitedParser(',');
+  const local = await localBytes(landing, file, options.spoolDir);
   try {
-    for await (const chunk of text as AsyncIterable<string>) {
-      parser.push(chunk, onRecord);
-      if (failure !== undefined) break; // stop reading a rejected file
-      if (batch.length > 0) {
-        yield batch;
-        batch = [];
-      }
+    ctx.io.add('landing_files_read');
+    const problem = await fileProblem(name, local.path, local.size);
+    if (problem !== undefined) {
+      setAside(problem);
+      return;
     }
-    if (failure === undefined) parser.end(onRecord);
-  } catch (error) {
-    // A truncated or corrupt file fails the run: committing part of it would hide the damage.
-    throw new PermanentError(`cannot read ${landing.describe(name)}: ${messageOf(error)}; nothing was committed`, { cause: error });
-  }
-  if (batch.length > 0) yield batch;
-  if (layout === undefined && failure === undefined) failure = 'empty file: no header line';
 
-  if (failure !== undefined) {
-    ctx.log.warn(`bad file, will move to error/: ${failure}`, { file: name });
-    ctx.inputs.mark(name, 'error', { reason: failure, movedTo: landing.describe(errorKey(ctx.runId, name)) });
-    return;
+    let layout: FileLayout | undefined;
+    let failure: string | undefined;
+    let batch: ListeningRecord[] = [];
+    const onRecord = (fields: string[], line: number, recordProblem: string | undefined) => {
+      if (failure !== undefined) return;
+      if (layout === undefined) {
+        const result = layoutFromHeader(name, file.table, fields.map((f) => excerpt(f, 100)));
+        if (result.ok) layout = result.layout;
+        else failure = result.reason;
+        return;
+      }
+      ctx.inputs.read(name);
+      batch.push({ layout, fields, line, problem: recordProblem });
+    };
+    const text = openText(name, local.path, local.size);
+    text.setEncoding('utf8');
+    const parser = new DelimitedParser(',', options.maxFieldChars);
+    try {
+      for await (const chunk of text as AsyncIterable<string>) {
+        parser.push(chunk, onRecord);
+        if (failure !== undefined) break; // stop reading a rejected file
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (failure === undefined) parser.end(onRecord);
+    } catch (error) {
+      // The file passed its check, so this is the disk or the network failing mid-read: fail the run.
+      throw new PermanentError(`cannot read ${landing.describe(name)}: ${messageOf(error)}; nothing was committed`, { cause: error });
+    } finally {
+      text.destroy();
+    }
+    if (batch.length > 0) yield batch;
+    if (layout === undefined && failure === undefined) failure = 'empty file: no header line';
+    if (failure !== undefined) {
+      setAside(failure);
+      return;
+    }
+    // Assigned inside the record callback, so TypeScript still believes it undefined here.
+    const finished = layout as FileLayout | undefined;
+    if (finished && finished.ignoredColumns.length > 0) {
+      ctx.log.warn('file has columns the table does not know; they stay in the archived file', { file: name, columns: finished.ignoredColumns });
+    }
+    const archiveKey = landingArchiveKey(ctx.runId, name);
+    ctx.inputs.mark(name, 'processed', { movedTo: landing.describe(archiveKey) });
+    ctx.afterCommit({ kind: 'move', store: landing.url, from: name, to: archiveKey, expect: file.version, if_changed: errorKey });
+  } finally {
+    await local.done();
   }
-  // Assigned inside the record callback, so TypeScript still believes it undefined here.
-  const finished = layout as FileLayout | undefined;
-  if (finished && finished.ignoredColumns.length > 0) {
-    ctx.log.warn('file has columns the table does not know; they stay in the archived file', {
-      file: name,
-      columns: finished.ignoredColumns,
-    });
-  }
-  ctx.inputs.mark(name, 'processed', { movedTo: landing.describe(archiveKey(ctx.runId, name)) });
 }

@@ -1,0 +1,21 @@
+/**
+ * Crash-test hook. With `SOUNDLAKE_KILL_AT=name` (or `name:n`) in the environment, the process kills
+ * itself with SIGKILL — no cleanup, no finally blocks, exactly like `kill -9` or an out-of-memory
+ * kill — the first (or n-th) time it passes the point `name`. The crash tests use it to stop a run
+ * at chosen places in extract, stage, package, commit and housekeeping. Never set in production.
+ */
+const target = parseTarget(process.env.SOUNDLAKE_KILL_AT);
+const passes = new Map<string, number>();
+
+function parseTarget(value: string | undefined): { name: string; nth: number } | undefined {
+  if (!value) return undefined;
+  const [name, nth] = value.split(':');
+  return { name, nth: nth === undefined ? 1 : Math.max(1, Number(nth) || 1) };
+}
+
+export function killPoint(name: string): void {
+  if (target === undefined || target.name !== name) return;
+  const count = (passes.get(name) ?? 0) + 1;
+  passes.set(name, count);
+  if (count === target.nth) process.kill(process.pid, 'SIGKILL');
+}

@@ -1,0 +1,54 @@
+import { killPoint } from '../core/kill-point';
+import type { Logger } from '../core/log';
+import { TaskPool } from '../core/task-pool';
+import { manifestKey, packageKey, stagingPrefix } from '../lake/keys';
+import type { RunManifest } from '../lake/manifest';
+import { writeJobState } from '../lake/state';
+import type { Store } from '../lake/store';
+import { runHousekeeping } from './housekeeping';
+
+/**
+ * Finishes a run package, driven only by its record, so the run itself and any later resume do the
+ * same: publish every staged file to its final key (never replacing one: a key already holding the
+ * same sha256 counts as done), write the job state, do the housekeeping, write the committed
+ * manifest, and only then drop the package record and the staging. Every step is idempotent, so a
+ * commit cut anywhere (an S3 error, `kill -9`) is finished by running it again.
+ */
+export async function commitPackage(lake: Store, pkg: RunManifest, finishedBy: string, concurrency: number, log: Logger): Promise<RunManifest> {
+  let published = 0;
+  let present = 0;
+  const pool = new TaskPool(concurrency);
+  for (const file of pkg.files) {
+    await pool.add(async () => {
+      if ((await lake.publish(file.staged_key, file.key, file.sha256)) === 'published') published++;
+      else present++;
+      killPoint('commit');
+    });
+  }
+  await pool.drain();
+  if (present > 0) log.info('files already in place from an earlier attempt of this commit', { files: present });
+
+  if (pkg.next_state !== null) await writeJobState(lake, pkg.job, pkg.next_state);
+  killPoint('state');
+  await runHousekeeping(pkg.housekeeping, pkg.run_id, log);
+  killPoint('housekeeping');
+
+  const manifest: RunManifest = {
+    ...pkg,
+    state: 'committed',
+    committed_at: new Date().toISOString(),
+    commit: { published, already_present: present, finished_by: finishedBy, attempts: (pkg.commit?.attempts ?? 0) + 1 },
+  };
+  await lake.putText(manifestKey(pkg.job, pkg.run_id), `${JSON.stringify(manifest, null, 2)}\n`);
+  killPoint('manifest');
+  await lake.delete([packageKey(pkg.scope, pkg.run_id)]);
+  await clearStaging(lake, pkg.scope, pkg.run_id);
+  return manifest;
+}
+
+/** Deletes what is left under a run's `_staging/{scope}/{runId}/` (nothing there is ever loaded). */
+export async function clearStaging(lake: Store, scope: string, runId: string): Promise<number> {
+  const leftovers = await lake.list(stagingPrefix(scope, runId));
+  await lake.delete(leftovers.map((o) => o.key));
+  return leftovers.length;
+}

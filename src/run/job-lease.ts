@@ -1,0 +1,165 @@
+import * as os from 'node:os';
+import { LeaseHeldError, messageOf } from '../core/errors';
+import type { Logger } from '../core/log';
+import { leaseKey, leasePrefix } from '../lake/keys';
+import type { Store } from '../lake/store';
+
+/** What a lease object says: who holds the scope, and until when unless renewed. */
+export interface LeaseRecord {
+  scope: string;
+  run_id: string;
+  host: string;
+  pid: number;
+  started_at: string;
+  renewed_at: string;
+  expires_at: string;
+  released?: boolean;
+}
+
+const GENERATION = /(\d{10})\.json$/;
+
+function parseLease(text: string | undefined): LeaseRecord | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<LeaseRecord>;
+    return typeof value.run_id === 'string' && typeof value.expires_at === 'string' ? (value as LeaseRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isLive = (lease: LeaseRecord | undefined, now: number) => lease !== undefined && !lease.released && Date.parse(lease.expires_at) > now;
+
+/**
+ * One run of a scope (a job) at a time. The lease is a series of generations,
+ * `_locks/{scope}/{generation}.json`; the highest one rules. A run takes the lease by creating the
+ * next generation with a conditional write (S3 If-None-Match: *, locally a no-replace link), which
+ * exactly one contender wins, and only when the highest generation is released or expired. The
+ * holder renews its own generation on a heartbeat; a run that finds a higher generation than its
+ * own has lost the lease and aborts. No compare-and-swap on one object is needed, so the same
+ * protocol works on a local folder and on S3.
+ */
+export class JobLease {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private record: LeaseRecord;
+  private released = false;
+
+  private constructor(
+    private readonly lake: Store,
+    private readonly generation: number,
+    record: LeaseRecord,
+    private readonly ttlMs: number,
+    private readonly log: Logger,
+    /** The run whose expired lease this one took over, if any (its package is resumed first). */
+    readonly tookOverFrom: LeaseRecord | undefined,
+  ) {
+    this.record = record;
+  }
+
+  /** Fires when the lease is lost (taken over after it expired, or not renewable): the run must stop. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  static async acquire(lake: Store, scope: string, runId: string, ttlMs: number, log: Logger): Promise<JobLease> {
+    const highest = await highestGeneration(lake, scope);
+    let previous: LeaseRecord | undefined;
+    if (highest !== undefined) {
+      previous = parseLease(await lake.readText(leaseKey(scope, highest)));
+      if (isLive(previous, Date.now())) throw heldError(scope, previous!);
+    }
+    const now = new Date();
+    const record: LeaseRecord = {
+      scope,
+      run_id: runId,
+      host: os.hostname(),
+      pid: process.pid,
+      started_at: now.toISOString(),
+      renewed_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+    };
+    const generation = (highest ?? 0) + 1;
+    if (!(await lake.putTextIfAbsent(leaseKey(scope, generation), `${JSON.stringify(record, null, 2)}\n`))) {
+      const winner = parseLease(await lake.readText(leaseKey(scope, generation)));
+      throw heldError(scope, winner ?? { ...record, run_id: 'another run' });
+    }
+    const tookOver = previous && !previous.released ? previous : undefined;
+    if (tookOver) log.warn('took over an expired lease of a run that stopped without releasing it', { previous_run: tookOver.run_id, host: tookOver.host, expired_at: tookOver.expires_at });
+    const lease = new JobLease(lake, generation, record, ttlMs, log, tookOver);
+    await lease.dropOlderGenerations();
+    lease.timer = setInterval(() => void lease.heartbeat(), Math.max(500, Math.floor(ttlMs / 3)));
+    lease.timer.unref();
+    return lease;
+  }
+
+  /** Throws when another run has taken the lease; the runner asks right before it commits. */
+  async assertHeld(): Promise<void> {
+    const highest = await highestGeneration(this.lake, this.record.scope);
+    if (highest !== undefined && highest > this.generation) {
+      this.lose(`another run took over the lease of ${this.record.scope} (generation ${highest}); this run stops without committing`);
+    }
+    if (this.signal.aborted) throw new LeaseHeldError(String(this.signal.reason));
+  }
+
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.released || this.signal.aborted) return;
+    this.released = true;
+    try {
+      await this.write({ ...this.record, released: true });
+    } catch (error) {
+      // It expires by itself; the next run waits at most one lease period.
+      this.log.warn(`could not release the job lease: ${messageOf(error)}`);
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.released || this.signal.aborted) return;
+    try {
+      const now = new Date();
+      await this.write({ ...this.record, renewed_at: now.toISOString(), expires_at: new Date(now.getTime() + this.ttlMs).toISOString() });
+      await this.assertHeld();
+    } catch (error) {
+      if (this.signal.aborted) return;
+      if (Date.now() >= Date.parse(this.record.expires_at)) this.lose(`the job lease could not be renewed before it expired: ${messageOf(error)}`);
+      else this.log.warn(`could not renew the job lease (will retry): ${messageOf(error)}`);
+    }
+  }
+
+  private async write(record: LeaseRecord): Promise<void> {
+    await this.lake.putText(leaseKey(record.scope, this.generation), `${JSON.stringify(record, null, 2)}\n`);
+    this.record = record;
+  }
+
+  private lose(reason: string): void {
+    if (this.timer) clearInterval(this.timer);
+    if (!this.signal.aborted) this.controller.abort(reason);
+  }
+
+  private async dropOlderGenerations(): Promise<void> {
+    try {
+      const older = (await this.lake.list(leasePrefix(this.record.scope))).filter((o) => generationOf(o.key) < this.generation);
+      await this.lake.delete(older.map((o) => o.key));
+    } catch (error) {
+      this.log.debug(`could not delete older lease generations: ${messageOf(error)}`);
+    }
+  }
+}
+
+function generationOf(key: string): number {
+  const m = GENERATION.exec(key);
+  return m ? Number(m[1]) : -1;
+}
+
+async function highestGeneration(lake: Store, scope: string): Promise<number | undefined> {
+  const generations = (await lake.list(leasePrefix(scope))).map((o) => generationOf(o.key)).filter((g) => g >= 0);
+  return generations.length > 0 ? Math.max(...generations) : undefined;
+}
+
+function heldError(scope: string, holder: LeaseRecord): LeaseHeldError {
+  return new LeaseHeldError(
+    `another run of ${scope} holds the lease: run ${holder.run_id} on ${holder.host} (pid ${holder.pid}), started ${holder.started_at}, ` +
+      `lease valid until ${holder.expires_at} unless renewed; this run read nothing and stops (exit 5)`,
+  );
+}

@@ -1,0 +1,70 @@
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { messageOf, PermanentError } from '../core/errors';
+import type { Logger } from '../core/log';
+import { packageKey, packagePrefix, stagingRoot } from '../lake/keys';
+import { parseManifest, type RunManifest } from '../lake/manifest';
+import type { Store } from '../lake/store';
+import { clearStaging, commitPackage } from './commit-package';
+
+/**
+ * Finishes every run package of the scope left in state `committing` (a run killed or failed
+ * during its commit), oldest first, so packages commit in run order. Called by a run that holds
+ * the scope's lease, before it extracts anything; `soundlake resume` calls it by hand.
+ */
+export async function resumePackages(
+  lake: Store,
+  scope: string,
+  options: { finishedBy: string; concurrency: number; log: Logger; runId?: string },
+): Promise<RunManifest[]> {
+  const keys = options.runId
+    ? [packageKey(scope, options.runId)]
+    : (await lake.list(packagePrefix(scope))).map((o) => o.key).filter((key) => key.endsWith('.json'));
+  const finished: RunManifest[] = [];
+  for (const key of keys) {
+    const text = await lake.readText(key);
+    if (text === undefined) continue;
+    let pkg: RunManifest;
+    try {
+      pkg = parseManifest(text, lake.describe(key));
+    } catch (error) {
+      throw new PermanentError(`${messageOf(error)}; a person must look at it (move it aside to let runs go on)`);
+    }
+    options.log.warn('finishing the commit of a run that stopped after packaging (its rows are not extracted again)', {
+      resumed_run: pkg.run_id,
+      files: pkg.files.length,
+    });
+    finished.push(await commitPackage(lake, pkg, options.finishedBy, options.concurrency, options.log));
+  }
+  return finished;
+}
+
+/**
+ * Deletes staging and local spool folders of runs of this scope that died before packaging (no
+ * package record): nothing there was ever visible, and the holder of the lease is the only live run.
+ */
+export async function collectAbandonedStaging(lake: Store, scope: string, currentRunId: string, log: Logger): Promise<void> {
+  const root = stagingRoot(scope);
+  const byRun = new Map<string, string[]>();
+  for (const object of await lake.list(root)) {
+    const runId = object.key.slice(root.length).split('/')[0];
+    if (runId !== currentRunId) byRun.set(runId, [...(byRun.get(runId) ?? []), object.key]);
+  }
+  for (const [runId, keys] of byRun) {
+    if ((await lake.readText(packageKey(scope, runId))) !== undefined) continue;
+    await clearStaging(lake, scope, runId);
+    log.warn('removed the staging of a run that stopped before packaging (nothing of it was committed)', { stopped_run: runId, files: keys.length });
+  }
+  // A spool outside the lake (S3 lakes spool in the temp folder).
+  const spoolRoot = lake.spoolRoot(scope);
+  let entries: string[] = [];
+  try {
+    entries = await fsp.readdir(spoolRoot);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry === currentRunId || byRun.has(entry)) continue;
+    await fsp.rm(path.join(spoolRoot, entry), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
