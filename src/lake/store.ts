@@ -44,7 +44,8 @@ export interface Store {
   putText(key: string, text: string, options?: { private?: boolean }): Promise<void>;
   /**
    * Creates the object only if the key is free (S3 `If-None-Match: *`, locally a no-replace link);
-   * false when it exists. The building block of leases and run packages.
+   * false when another writer's object is there (true when it holds this very text: a retried
+   * request whose first answer was lost). The building block of leases and run packages.
    */
   putTextIfAbsent(key: string, text: string): Promise<boolean>;
   /** Stores a finished local file under `key`; the local file is consumed (moved or uploaded and deleted). */

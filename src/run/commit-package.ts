@@ -18,12 +18,16 @@ export async function commitPackage(lake: Store, pkg: RunManifest, finishedBy: s
   let published = 0;
   let present = 0;
   const pool = new TaskPool(concurrency);
-  for (const file of pkg.files) {
-    await pool.add(async () => {
-      if ((await lake.publish(file.staged_key, file.key, file.sha256)) === 'published') published++;
-      else present++;
-      killPoint('commit');
-    });
+  try {
+    for (const file of pkg.files) {
+      await pool.add(async () => {
+        if ((await lake.publish(file.staged_key, file.key, file.sha256)) === 'published') published++;
+        else present++;
+        killPoint('commit');
+      });
+    }
+  } catch {
+    // add() refuses once a publish failed; drain() below waits for the ones in flight, then rethrows.
   }
   await pool.drain();
   if (present > 0) log.info('files already in place from an earlier attempt of this commit', { files: present });

@@ -37,6 +37,7 @@ describe('soundlake CLI', () => {
     expect(stdout).toMatch(/0 success, 1 the run failed, 2 usage or configuration error/);
     expect(stdout).toMatch(/3 a person must act/);
     expect(stdout).toMatch(/4 the source changed shape/);
+    expect(stdout).toMatch(/5 skipped: another run of the job holds its lease/);
   });
 
   test('usage errors exit 2', async () => {
@@ -46,6 +47,12 @@ describe('soundlake CLI', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown job "no-such-job"; the jobs are: listening-events/);
     expect((await runCli(['run', 'listening-events', '--date', '2024-13-45'])).code).toBe(2);
+    // Not a real day: refused, never written as month=02/day=30 (Date.parse rolls it over to March).
+    const feb30 = await runCli(['run', 'listening-events', '--date', '2024-02-30']);
+    expect(feb30.code).toBe(2);
+    expect(feb30.stderr).toMatch(/--date "2024-02-30": expected a real calendar date/);
+    expect((await runCli(['snowflake', 'refresh', '--since', '2023-02-29'])).code).toBe(2);
+    expect((await runCli(['generate', 'listening-events', '--out', '/tmp/x', '--start', '2024-04-31'])).code).toBe(2);
     expect((await runCli(['generate', 'listening-events', '--out', '/tmp/x', '--events', 'many'])).code).toBe(2);
   });
 

@@ -58,7 +58,7 @@ async function fileProblem(name: string, file: string, size: number): Promise<st
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') return 'the file cannot be read (permission denied); fix its permissions and put it back';
     if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header check/i.test(messageOf(error))) {
-      return `the gzip stream is damaged or truncated (${messageOf(error)}); upload the file again`;
+      return `the gzip stream is damaged or truncated (${messageOf(error).replace(/^Error: /, '')}); upload the file again`;
     }
     throw error;
   }
