@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Value } from '../core/table';
 import { PermanentError } from '../core/errors';
@@ -81,7 +80,7 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
     if (files.length === 0) ctx.log.warn('no input files in the landing area', { landing: landing.url });
     const versions = new Map(objects.map((o) => [o.key, o]));
     const now = Date.now();
-    const spoolDir = path.join(os.tmpdir(), 'soundlake-landing', ctx.runId);
+    const spoolDir = path.join(ctx.spoolDir, 'landing');
     try {
       for (const { name, table } of files) {
         const version = versions.get(name)!;

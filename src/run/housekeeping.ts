@@ -1,4 +1,5 @@
 import { SoundlakeError, ExitCode } from '../core/errors';
+import { killPoint } from '../core/kill-point';
 import type { Logger } from '../core/log';
 import { reasonKey } from '../lake/keys';
 import { openStore } from '../lake/open-store';
@@ -76,6 +77,7 @@ export async function runStep(step: HousekeepingStep, runId: string): Promise<st
 export async function runHousekeeping(steps: readonly HousekeepingStep[], runId: string, log: Logger): Promise<void> {
   for (const step of steps) {
     const outcome = await runStep(step, runId);
+    killPoint('housekeeping-step');
     log.debug('housekeeping', { step: describeStep(step), outcome });
     if (outcome.startsWith('changed') || outcome.startsWith('source changed')) log.warn(`housekeeping: ${describeStep(step)}: ${outcome}`);
   }

@@ -45,26 +45,18 @@ export async function resumePackages(
  */
 export async function collectAbandonedStaging(lake: Store, scope: string, currentRunId: string, log: Logger): Promise<void> {
   const root = stagingRoot(scope);
-  const byRun = new Map<string, string[]>();
+  const staged = new Map<string, number>();
   for (const object of await lake.list(root)) {
     const runId = object.key.slice(root.length).split('/')[0];
-    if (runId !== currentRunId) byRun.set(runId, [...(byRun.get(runId) ?? []), object.key]);
+    staged.set(runId, (staged.get(runId) ?? 0) + 1);
   }
-  for (const [runId, keys] of byRun) {
-    if ((await lake.readText(packageKey(scope, runId))) !== undefined) continue;
-    await clearStaging(lake, scope, runId);
-    log.warn('removed the staging of a run that stopped before packaging (nothing of it was committed)', { stopped_run: runId, files: keys.length });
-  }
-  // A spool outside the lake (S3 lakes spool in the temp folder).
+  // Spool folders: inside the staging folder on a local lake, in the temp folder for an S3 lake.
   const spoolRoot = lake.spoolRoot(scope);
-  let entries: string[] = [];
-  try {
-    entries = await fsp.readdir(spoolRoot);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    if (entry === currentRunId || byRun.has(entry)) continue;
-    await fsp.rm(path.join(spoolRoot, entry), { recursive: true, force: true }).catch(() => undefined);
+  const spooled = await fsp.readdir(spoolRoot).catch(() => [] as string[]);
+  for (const runId of new Set([...staged.keys(), ...spooled])) {
+    if (runId === currentRunId || (await lake.readText(packageKey(scope, runId))) !== undefined) continue;
+    if (staged.has(runId)) await clearStaging(lake, scope, runId);
+    await fsp.rm(path.join(spoolRoot, runId), { recursive: true, force: true });
+    log.warn('removed the staging of a run that stopped before packaging (nothing of it was committed)', { stopped_run: runId, files: staged.get(runId) ?? 0 });
   }
 }

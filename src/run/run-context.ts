@@ -36,6 +36,8 @@ export interface RunContext {
   /** Fires on SIGTERM/SIGINT or a lost lease: extract loops stop and the run ends without committing. */
   signal: AbortSignal;
   lake: Store;
+  /** A local folder for this run's temporary files (downloads); cleared with the run's staging, also after a crash. */
+  spoolDir: string;
   inputs: InputLedger;
   io: IoCounters;
   state: JobState;

@@ -119,6 +119,7 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
       await collectAbandonedStaging(lake, scope, runId, log);
     }
     const housekeeping: HousekeepingStep[] = [];
+    const spoolDir = dryRun ? path.join(os.tmpdir(), 'soundlake-dry-run', runId) : lake.spoolDir(scope, runId);
     const ctx: RunContext = {
       job: job.name,
       runId,
@@ -128,6 +129,7 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
       log,
       signal: lease ? AbortSignal.any([options.signal ?? new AbortController().signal, lease.signal]) : (options.signal ?? new AbortController().signal),
       lake,
+      spoolDir,
       inputs: new InputLedger(),
       io: new IoCounters(),
       // Read after the resume: a finished package may have just written it.
@@ -144,7 +146,6 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
     };
     lap('prepare_s');
 
-    const spoolDir = dryRun ? path.join(os.tmpdir(), 'soundlake-dry-run', runId) : lake.spoolDir(scope, runId);
     const tty = process.stderr.isTTY && !options.logStream ? process.stderr : undefined;
     const staged = await stageRun(job, jobConfig, ctx, { scope, settings, spoolDir, tty, onBatch: options.onBatch });
     lap('extract_transform_write_s');

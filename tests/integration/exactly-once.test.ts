@@ -146,37 +146,62 @@ test('a commit cut halfway is finished by the next run from its package, never e
   expect((await setup.landing.list('archive/cut-run/')).length).toBe(5);
 });
 
-test('two runs of a job started together: exactly one does the work, the other exits 5 having read nothing', async () => {
-  const setup = await freshS3Setup();
-  const outcomes = await Promise.all([
-    failure(runListening(setup, { date: '2026-11-21' })),
-    failure(runListening(setup, { date: '2026-11-21' })),
-  ]);
-  const failed = outcomes.filter((e) => e !== undefined);
-  expect(failed).toHaveLength(1);
-  expect(failed[0]!.exitCode).toBe(ExitCode.leaseHeld);
-  expect(failed[0]!.message).toMatch(/another run of listening-events holds the lease: run \S+ on /);
-  await expectExactlyOnce(setup);
-  expect((await setup.lake.list('_manifests/listening-events/')).length).toBe(1);
+/** Starts two runs of the job together; returns what each did. */
+async function twoRunsAtOnce(setup: Setup) {
+  return Promise.all(
+    [1, 2].map(() =>
+      runListening(setup, { date: '2026-11-21' }).then(
+        ({ result }) => ({ rowsIn: result.manifest.totals.rows_in, error: undefined }),
+        (error: unknown) => ({ rowsIn: 0, error: error as SoundlakeError }),
+      ),
+    ),
+  );
+}
+
+describe.each(['s3', 'local'] as const)('two runs of a job started together on a %s lake', (kind) => {
+  test('exactly one does the work; the other exits 5 having read nothing, or starts after the first ended and finds nothing left', async () => {
+    let setup: Setup & { lake: Store; landing: Store };
+    const { dir, cleanup } = tempDir();
+    try {
+      if (kind === 's3') setup = await freshS3Setup();
+      else {
+        const landing = path.join(dir, 'landing');
+        fs.cpSync(landingDir, landing, { recursive: true });
+        const local = { lakeUrl: path.join(dir, 'lake'), landingUrl: landing, env: {} };
+        setup = { ...local, ...(await stores(local)) };
+      }
+      const outcomes = await twoRunsAtOnce(setup);
+      for (const o of outcomes) if (o.error) expect(o.error.exitCode).toBe(ExitCode.leaseHeld);
+      // Every input row was read by exactly one of the two.
+      const readRows = outcomes.map((o) => o.rowsIn).sort((a, b) => a - b);
+      expect(readRows[0]).toBe(0);
+      expect(readRows[1]).toBeGreaterThan(0);
+      await expectExactlyOnce(setup);
+    } finally {
+      cleanup();
+    }
+  });
 });
 
-test('two runs on a local lake too: one works, one exits 5', async () => {
-  const { dir, cleanup } = tempDir();
+test('a run that meets a live lease exits 5 at once: it reads nothing, stages nothing, and says who holds it', async () => {
+  const setup = await freshS3Setup();
+  const { JobLease } = await import('../../src/run/job-lease');
+  const { createLogger } = await import('../../src/core/log');
+  const { LogCapture } = await import('../support/log-capture');
+  const holder = await JobLease.acquire(setup.lake, 'listening-events', 'the-holder', 60_000, createLogger({ stream: new LogCapture() }));
   try {
-    const landing = path.join(dir, 'landing');
-    fs.cpSync(landingDir, landing, { recursive: true });
-    const setup = { lakeUrl: path.join(dir, 'lake'), landingUrl: landing, env: {} };
-    const outcomes = await Promise.all([
-      failure(runListening(setup, { date: '2026-11-21' })),
-      failure(runListening(setup, { date: '2026-11-21' })),
-    ]);
-    expect(outcomes.filter((e) => e?.exitCode === ExitCode.leaseHeld)).toHaveLength(1);
-    expect(outcomes.filter((e) => e === undefined)).toHaveLength(1);
-    const { lake, landing: landingStore } = await stores(setup);
-    await expectExactlyOnce({ lake, landing: landingStore });
+    const error = await failure(runListening(setup, { date: '2026-11-21' }));
+    expect(error?.exitCode).toBe(ExitCode.leaseHeld);
+    expect(error?.message).toMatch(/another run of listening-events holds the lease: run the-holder on \S+ \(pid \d+\)/);
+    expect((await setup.landing.list('', { recursive: false })).length).toBe(5);
+    expect(await setup.lake.list('_staging/')).toEqual([]);
+    expect(await setup.lake.list('raw/')).toEqual([]);
   } finally {
-    cleanup();
+    await holder.release();
   }
+  // Released: the next run works.
+  await runListening(setup, { date: '2026-11-21' });
+  await expectExactlyOnce(setup);
 });
 
 test('a landing object overwritten while the run reads it fails the run; nothing is committed and the next run loads the new version', async () => {
