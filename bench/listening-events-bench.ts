@@ -1,5 +1,5 @@
 /**
- * npm run bench -- --events 1000000 [--days 7] [--keep]
+ * npm run bench -- --events 1000000 [--days 7] [--stray-quote] [--keep]
  *
  * Generates a landing set (not timed), runs listening-events into a local lake in a child process
  * (timed; its peak RSS measured there), then times `gzip -6` over the same uncompressed CSV output
@@ -50,6 +50,18 @@ async function main(): Promise<void> {
     console.log(`generating ${events.toLocaleString('en-US')} streams over ${days} days (not timed) …`);
     await generateListeningEvents({ outDir: landing, users: 50_000, songs: 100_000, events, days, startDate: '2024-06-24', seed: 1, badRate: 0.001 });
     const inputBytes = fs.readdirSync(landing).reduce((n, f) => n + fs.statSync(path.join(landing, f)).size, 0);
+    const strayQuote = process.argv.includes('--stray-quote');
+    if (strayQuote) {
+      // Hostile input: one stray quote on line 3 of the first streams file turns the rest of that
+      // file into one field. It must cost linear time and bounded memory, and the file go to error/.
+      const name = fs.readdirSync(landing).filter((f) => f.startsWith('streams_')).sort()[0];
+      const file = path.join(landing, name);
+      const text = fs.readFileSync(file, 'utf8');
+      let at = -1;
+      for (let i = 0; i < 2; i++) at = text.indexOf('\n', at + 1);
+      fs.writeFileSync(file, `${text.slice(0, at + 1)}"${text.slice(at + 1)}`);
+      console.log(`stray quote put on line 3 of ${name} (${(text.length / 1024 / 1024).toFixed(0)} MB)`);
+    }
 
     const run = spawnSync(process.execPath, [__filename, '--child', landing, lake], {
       encoding: 'utf8',
@@ -69,7 +81,7 @@ async function main(): Promise<void> {
     execFileSync('sh', ['-c', `gzip -6 -c '${plain}' > /dev/null`]);
     const gzipSeconds = Number(process.hrtime.bigint() - gzipStarted) / 1e9;
 
-    const streams = m.tables['listening/streams'];
+    const streams = m.tables['listening/streams'] ?? { rows: 0, rejects: 0 };
     const mb = (bytes: number) => bytes / 1024 / 1024;
     const rows = m.totals.rows_in;
     const lines = [
@@ -85,6 +97,7 @@ async function main(): Promise<void> {
       ['gzip -6 seconds (same output)', gzipSeconds.toFixed(2)],
       ['job / gzip ratio', (result.seconds / gzipSeconds).toFixed(2)],
     ];
+    if (strayQuote) lines.push(['inputs moved to error/', m.inputs.filter((i) => i.status === 'error').map((i) => i.name).join(', ')]);
     for (const [name, value] of lines) console.log(`${String(name).padEnd(32)} ${value}`);
   } finally {
     if (!process.argv.includes('--keep')) fs.rmSync(work, { recursive: true, force: true });

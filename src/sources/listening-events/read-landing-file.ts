@@ -41,9 +41,14 @@ async function localBytes(landing: Store, file: LandingFile, spoolDir: string): 
   return { path: local, size: file.version.size, done: () => fsp.rm(local, { force: true }) };
 }
 
+/** Parse chunk: big enough to amortise per-chunk work, small enough that one batch of records stays small. */
+const PARSE_CHUNK_BYTES = 64 * 1024;
+/** The whole-file check reads in large chunks: it only jumps from quote to quote. */
+const CHECK_CHUNK_BYTES = 1024 * 1024;
+
 /** The first `size` bytes of a local file, gunzipped for `.gz` names. */
-function openText(name: string, file: string, size: number): Readable {
-  const raw = size === 0 ? Readable.from([]) : fs.createReadStream(file, { start: 0, end: size - 1, highWaterMark: 1 << 20 });
+function openText(name: string, file: string, size: number, chunkBytes: number): Readable {
+  const raw = size === 0 ? Readable.from([]) : fs.createReadStream(file, { start: 0, end: size - 1, highWaterMark: chunkBytes });
   if (!name.toLowerCase().endsWith('.gz')) return raw;
   const gunzip = createGunzip();
   raw.on('error', (error: Error) => gunzip.destroy(error));
@@ -53,7 +58,7 @@ function openText(name: string, file: string, size: number): Readable {
 /** Why a file cannot be loaded as a whole, read before any of its rows is used; undefined when it can. */
 async function fileProblem(name: string, file: string, size: number): Promise<string | undefined> {
   try {
-    return await checkLandingBytes(openText(name, file, size));
+    return await checkLandingBytes(openText(name, file, size, CHECK_CHUNK_BYTES));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') return 'the file cannot be read (permission denied); fix its permissions and put it back';
@@ -108,7 +113,7 @@ export async function* readLandingFile(
       ctx.inputs.read(name);
       batch.push({ layout, fields, line, problem: recordProblem });
     };
-    const text = openText(name, local.path, local.size);
+    const text = openText(name, local.path, local.size, PARSE_CHUNK_BYTES);
     text.setEncoding('utf8');
     const parser = new DelimitedParser(',', options.maxFieldChars);
     try {
