@@ -317,7 +317,7 @@ export class S3Store implements Store {
 
   /** Per lake and scope: runs of one scope on one lake are kept apart by the lease, other lakes by the hash. */
   spoolRoot(scope: string): string {
-    const lake = createHash('sha256').update(this.url).digest('hex').slice(0, 12);
+    const lake = createHash('sha256').update(`${s3Settings().endpoint ?? 'aws'} ${this.url}`).digest('hex').slice(0, 12);
     return path.join(os.tmpdir(), 'soundlake-spool', lake, scope);
   }
 }

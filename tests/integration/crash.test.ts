@@ -131,7 +131,7 @@ describe.each(['local', 's3'] as const)('kill -9 on a %s lake, then the next run
   test.each(POINTS)('killed at %s', async (point) => {
     const setup = await freshSetup(kind);
     const killed = await runChild(setup, { SOUNDLAKE_KILL_AT: point });
-    expect(killed.signal).toBe('SIGKILL');
+    expect({ signal: killed.signal, stderr: killed.stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
     await recover(setup);
     await expectExactlyOnce(setup);
     trials++;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateListeningEvents, GENERATE_DEFAULTS } from '../../src/generate/listening-events-generator';
 import type { Store } from '../../src/lake/store';
@@ -55,9 +56,11 @@ export async function generateLanding(dir: string, events = 3000, seed = 11): Pr
 
 /** Copies a landing folder's files into a landing store (local folder or S3 prefix). */
 export async function putLanding(from: string, landing: Store): Promise<void> {
+  const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'soundlake-upload-'));
   for (const name of fs.readdirSync(from)) {
-    const tmp = path.join(from, `.${name}.upload`);
+    const tmp = path.join(uploads, name);
     fs.copyFileSync(path.join(from, name), tmp);
     await landing.putFile(name, tmp);
   }
+  fs.rmSync(uploads, { recursive: true, force: true });
 }

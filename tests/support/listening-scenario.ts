@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { configureS3, readS3Settings } from '../../src/connections/s3';
 import { loadConfig } from '../../src/core/config';
@@ -25,11 +26,14 @@ export async function stores(setup: Setup): Promise<{ lake: Store; landing: Stor
 export async function putSmallLanding(setup: Setup): Promise<void> {
   const { landing } = await stores(setup);
   const dir = fixturePath('listening-small', 'landing');
+  const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'soundlake-upload-'));
   for (const name of fs.readdirSync(dir)) {
-    const tmp = path.join(dir, '..', `.${name}.upload`);
+    // A private copy: putFile consumes it, and test files running in parallel share the fixtures.
+    const tmp = path.join(uploads, name);
     fs.copyFileSync(path.join(dir, name), tmp);
     await landing.putFile(name, tmp); // consumes the copy
   }
+  fs.rmSync(uploads, { recursive: true, force: true });
 }
 
 export async function runListening(setup: Setup, options: RunOptions = {}): Promise<{ result: RunResult; log: LogCapture }> {
