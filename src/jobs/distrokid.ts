@@ -3,7 +3,7 @@ import { launchBrowser } from '../connections/browser';
 import { SourceChangedError } from '../core/errors';
 import { distrokidErrorPrefix, distrokidLandingPrefix } from '../lake/keys';
 import type { RunContext } from '../run/run-context';
-import { bankDetailsPage, bankPage, Dashboard, statsPage } from '../sources/distrokid/dashboard';
+import { bankDetailsPage, bankPage, Dashboard, statsPage, STORE_PICKER } from '../sources/distrokid/dashboard';
 import { readDistrokidSettings, type DistrokidSettings } from '../sources/distrokid/distrokid-settings';
 import { decodeReport, parseEarningsReport, type EarningsLine } from '../sources/distrokid/earnings-report';
 import { readSession, registerSessionSecrets } from '../sources/distrokid/session-store';
@@ -12,11 +12,13 @@ import { earnings, streamsDaily } from '../tables/distrokid';
 import type { Job } from './job';
 
 export type DistrokidRecord =
-  | { kind: 'streams'; page: string; date: string; store: string; artist: string; track: string | null; streams: number }
+  | { kind: 'streams'; page: string; date: string; store: string; artist: string | null; track: string | null; streams: number }
   | { kind: 'earnings'; file: string; line: EarningsLine };
 
-/** The store key of a stats page: `streams` is every store together. */
-const storeOf = (data: string) => (data === 'streams' ? 'all' : data);
+/** The store picker's value for Spotify is `streams` (labelled "Spotify" on the real page). */
+const storeOf = (data: string) => (data === 'streams' ? 'spotify' : data);
+/** Picker values that are sales, not streams (labelled "iTunes + Amazon (Sales)"): not daily streams. */
+const SALES_VIEWS = new Set(['downloads']);
 
 function earningsValues(record: Extract<DistrokidRecord, { kind: 'earnings' }>): (string | undefined)[] {
   const v = record.line.values;
@@ -58,9 +60,14 @@ async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGener
     // The first stats page doubles as the session check: an expired session is redirected to sign-in.
     const first = statsPage('streams');
     const firstHtml = await dashboard.open(first);
-    const artist = await dashboard.text('#artistName');
-    const stores = await dashboard.optionValues('#storeSelect');
-    for (const data of stores.length > 0 ? stores : ['streams']) {
+    // The real page names no artist (the stats are the account's); a page that does is used.
+    const artist = await dashboard.optionalText('#artistName');
+    const views = (await dashboard.optionValues(STORE_PICKER)).filter((value) => {
+      if (!SALES_VIEWS.has(value)) return true;
+      ctx.log.debug('skipping a sales view of the stats pages (not streams)', { view: value });
+      return false;
+    });
+    for (const data of views) {
       const spec = statsPage(data);
       const html = data === 'streams' ? firstHtml : await dashboard.open(spec);
       let points;
@@ -77,8 +84,15 @@ async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGener
     await dashboard.open(bankPage);
     await dashboard.follow('a[href="/bank/details/"]', bankDetailsPage);
     const report = await dashboard.download('div[onclick^="downloadBank"]');
-    const parsed = parseEarningsReport(decodeReport(report.bytes), report.name);
-    ctx.log.info('earnings report', { file: report.name, layout: parsed.layout, rows: parsed.lines.length });
+    let parsed;
+    try {
+      parsed = parseEarningsReport(decodeReport(report.bytes), report.name);
+    } catch (error) {
+      // The report as downloaded is kept in landing/; the page it came from goes to error/.
+      if (error instanceof SourceChangedError) await dashboard.saveErrorArtifacts(bankDetailsPage.name);
+      throw error;
+    }
+    ctx.log.info('earnings report', { file: report.name, layout: parsed.layout, rows: parsed.lines.length, total_usd: parsed.total });
     ctx.inputs.read(`distrokid:${report.name}`, parsed.lines.length);
     yield parsed.lines.map((line) => ({ kind: 'earnings' as const, file: report.name, line }));
 

@@ -8,8 +8,8 @@ export const streamsDaily = defineTable({
   description: 'Daily streams per store from the DistroKid stats pages (chart data embedded in the page).',
   columns: [
     col('date', 'date', 'Day of the streams.', false),
-    col('store', 'string', 'Store key as the stats page names it (all = every store).', false),
-    col('artist', 'string', 'Artist the stats page is for.', false),
+    col('store', 'string', 'Store: spotify (the picker value "streams"), applemusic, or another picker value.', false),
+    col('artist', 'string', 'Artist, when the page names one; NULL for the whole account (the real stats pages).'),
     col('track', 'string', 'Track, when the page breaks streams down by track; NULL for the artist total.'),
     col('streams', 'integer', 'Streams that day.', false),
   ],
@@ -23,7 +23,7 @@ export const earnings = defineTable({
   name: 'earnings',
   description: 'Rows of the DistroKid earnings report ("See Excruciating Detail" TSV), both known layouts.',
   columns: [
-    col('row_hash', 'string', 'sha256 of the row as reported: the same report row downloaded again is the same key.', false),
+    col('row_hash', 'string', 'sha256 of the line and its occurrence in the report: identical lines in one report are distinct sales; the same report downloaded again gives the same keys.', false),
     col('reporting_date', 'date', 'When the store reported it.', false),
     col('sale_month', 'date', 'First day of the month of the sale.', false),
     col('store', 'string', 'Store.', false),
@@ -45,8 +45,8 @@ export const earnings = defineTable({
   ],
   primaryKey: ['row_hash'],
   partitionBy: null,
-  // A row repeated in one report is written once; the repeat goes to rejects as a duplicate.
-  dedupeWithinRun: true,
+  // Every line of a report is its own sale (keys include the occurrence): nothing to merge in a run.
+  dedupeWithinRun: false,
 });
 
 export const distrokidTables = [streamsDaily, earnings] as const;

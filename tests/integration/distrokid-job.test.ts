@@ -22,7 +22,6 @@ import { recordingProxy } from '../support/recording-proxy';
 import { startS3 } from '../support/s3rver-harness';
 import { tempDir } from '../support/temp-dir';
 
-const ARTIST = 'Nova & The "Quotes"';
 const FILE = 'DistroKid_1700000000_report.tsv';
 const d = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
@@ -84,19 +83,24 @@ async function warehouseRows(sql: string): Promise<unknown[][]> {
 const EARNINGS_SQL =
   'SELECT REPORTING_DATE, SALE_MONTH, STORE, ARTIST, TITLE, ISRC, UPC, QUANTITY, TEAM_PERCENTAGE, ITEM_TYPE, COUNTRY, SONGWRITER_ROYALTIES_WITHHELD_USD, EARNINGS_USD, DATE_INSERTED, RECOUP_USD, EXTRA, REPORT_FILE, REPORT_LINE FROM RAW.DISTROKID_EARNINGS ORDER BY REPORT_LINE';
 
-/** The report rows that must land, by hand from the fake's report (line 3 repeats as line 7, which wins). */
+/**
+ * The report rows that must land, by hand from the fake's report: every line but the one whose sale
+ * month follows its reporting date, the identical pair (lines 4 and 5) as two sales, quotes verbatim.
+ */
 function expectedEarnings(layout: TsvOptions['layout'], extra = false): unknown[][] {
   const wide = layout !== '13';
-  const row = (line: number, month: string, store: string, title: string, isrc: string | null, qty: bigint, team: number, type: string, country: string, withheld: number, earnings: number, recoup: number, promo?: string) => [
-    d('2024-06-30'), d(month), store, 'Nova', title, isrc, '123456789012', qty, team, type, country, withheld, earnings,
-    wide ? d('2024-07-02') : null, wide ? recoup : null, promo && extra ? JSON.stringify({ 'Promo Code': promo }) : null, FILE, BigInt(line),
+  const row = (line: number, reporting: string, inserted: string, month: string, store: string, artist: string, title: string, isrc: string | null, upc: string, qty: bigint, team: number, type: string, country: string, withheld: number, earnings: number, recoup: number, promo?: string) => [
+    d(reporting), d(month), store, artist, title, isrc, upc, qty, team, type, country, withheld, earnings,
+    wide ? d(inserted) : null, wide ? recoup : null, promo && extra ? JSON.stringify({ 'Promo Code': promo }) : null, FILE, BigInt(line),
   ];
   return [
-    row(2, '2024-05-01', 'Spotify', 'Midnight Échos', 'USABC2400001', 1520n, 100, 'Song', 'SE', 0, 4.5623, 0, 'SUMMER'),
-    row(4, '2024-05-01', 'iTunes', 'First Light', null, 1n, 100, 'Album', 'US', 0, 6.99, 0),
-    row(5, '2024-04-01', 'Spotify', 'Midnight Échos', 'USABC2400001', -3n, 100, 'Song', 'DE', 0, -0.0123, 0),
-    row(6, '2024-05-01', 'YouTube', 'Midnight Échos', 'USABC2400001', 0n, 50, 'Song', 'BR', 0.25, 0, 1.5),
-    row(7, '2024-05-01', 'Apple Music', 'Midnight Échos', 'USABC2400001', 310n, 100, 'Song', 'US', 0, 2.17, 0),
+    row(2, '2024-10-05', '2024-10-07', '2024-08-01', 'YouTube (Ads)', 'Nova', 'Midnight Échos', 'QZAAA2500001', '198000000011', 1n, 100, 'Song', 'US', 0, 0.01931943, 0, 'SUMMER'),
+    row(3, '2024-10-23', '2024-10-25', '2024-08-01', 'Apple Music', 'Nova', 'Don’t Stop', 'QZAAA2500004', '198000000011', 4n, 100, 'Song', 'CA', 0, 0.02698845, 0),
+    row(4, '2025-03-29', '2025-03-31', '2025-01-01', 'Spotify', '"Weird Al" Yankovic', 'Polka Party', 'QZAAA2500002', '198000000028', 22n, 100, 'Song', 'GB', 0, -0.03133519, 0),
+    row(5, '2025-03-29', '2025-03-31', '2025-01-01', 'Spotify', '"Weird Al" Yankovic', 'Polka Party', 'QZAAA2500002', '198000000028', 22n, 100, 'Song', 'GB', 0, -0.03133519, 0),
+    row(6, '2025-03-29', '2025-03-31', '2025-01-01', 'Spotify', 'Nova', '"Untitled', 'QZAAA2500003', '198000000035', 189n, 100, 'Song', 'SE', 0, 0.27327027, 0),
+    row(7, '2024-06-30', '2024-07-02', '2024-05-01', 'iTunes', 'Nova', 'First Light', null, '198000000042', 1n, 100, 'Album', 'US', 0, 6.99, 0),
+    row(8, '2024-06-30', '2024-07-02', '2024-05-01', 'YouTube (Red)', 'Nova', 'Midnight Échos', 'QZAAA2500001', '198000000011', 0n, 50, 'Song', 'BR', 0.25, 0, 1.5),
   ];
 }
 
@@ -104,24 +108,36 @@ describe('distrokid job with a valid session (real Chromium)', () => {
   test('lands streams per store and the earnings report, keeps raw pages, refreshes the session', async () => {
     const cookie = saveSession();
     const { result, log } = await run();
-    expect(await warehouseRows('SELECT DATE, STORE, ARTIST, TRACK, STREAMS FROM RAW.DISTROKID_STREAMS_DAILY ORDER BY DATE, STORE')).toEqual([
-      [d('2024-06-01'), 'all', ARTIST, null, 120n],
-      [d('2024-06-01'), 'applemusic', ARTIST, null, 12n],
-      [d('2024-06-01'), 'spotify', ARTIST, null, 80n],
-      [d('2024-06-02'), 'all', ARTIST, null, 95n],
-      [d('2024-06-02'), 'applemusic', ARTIST, null, 7n],
-      [d('2024-06-02'), 'spotify', ARTIST, null, 60n],
-      [d('2024-06-03'), 'all', ARTIST, null, 0n],
+    // Daily streams by hand from the stats pages (tests/fixtures/distrokid/): Spotify's from the chart
+    // trend365day (not the weekly, monthly or 60-day charts beside it), Apple Music's from
+    // chartData.last365days. The real pages name no artist: NULL.
+    expect(await warehouseRows('SELECT DATE, STORE, ARTIST, TRACK, STREAMS FROM RAW.DISTROKID_STREAMS_DAILY ORDER BY STORE, DATE')).toEqual([
+      [d('2025-05-21'), 'applemusic', null, null, 37n],
+      [d('2025-05-22'), 'applemusic', null, null, 29n],
+      [d('2025-05-23'), 'applemusic', null, null, 6n],
+      [d('2025-05-24'), 'applemusic', null, null, 0n],
+      [d('2025-05-25'), 'applemusic', null, null, 53n],
+      [d('2025-05-26'), 'applemusic', null, null, 4n],
+      [d('2025-05-20'), 'spotify', null, null, 131n],
+      [d('2025-05-21'), 'spotify', null, null, 140n],
+      [d('2025-05-22'), 'spotify', null, null, 118n],
+      [d('2025-05-23'), 'spotify', null, null, 0n],
+      [d('2025-05-24'), 'spotify', null, null, 97n],
+      [d('2025-05-25'), 'spotify', null, null, 3395n],
     ]);
     expect(await warehouseRows(EARNINGS_SQL)).toEqual(expectedEarnings('13'));
-    // The repeat and the row whose sale month follows its reporting date are in rejects, with why.
+    // Only the row whose sale month follows its reporting date is in rejects, with why.
     const rejects = csvRecords((await readObject(new LocalStore(lake), 'rejects/distrokid/earnings/year=2026/month=11/day=21/earnings_distrokid_dk-run_00000.csv.gz')).trim());
-    expect(rejects.slice(1).map((r) => r.split(',')[0]).sort()).toEqual([`"duplicate row_hash: superseded by distrokid:${FILE} line 7"`, '"sale_month is after reporting_date"']);
-    expect(result.manifest.inputs.find((i) => i.name === `distrokid:${FILE}`)).toMatchObject({ rows_in: 7, rows_out: 5, rows_rejected: 2 });
+    expect(rejects.slice(1).map((r) => r.split(',')[0])).toEqual(['"sale_month is after reporting_date"']);
+    expect(result.manifest.inputs.find((i) => i.name === `distrokid:${FILE}`)).toMatchObject({ rows_in: 8, rows_out: 7, rows_rejected: 1 });
+    // The exact total of the loaded rows, summed in decimal: 0.01931943 + 0.02698845 - 0.03133519 * 2 + 0.27327027 + 6.99 + 0.
+    expect(log.text).toContain('"total_usd":"7.24690777"');
+    // The sales view of the picker ("iTunes + Amazon (Sales)") is not streams: never fetched.
+    expect(site.visits.filter((v) => v.includes('data=downloads'))).toEqual([]);
 
     // Raw pages and the TSV as downloaded, under landing/ (never loaded).
     const kept = fs.readdirSync(path.join(lake, 'landing/distrokid/year=2026/month=11/day=21/dk-run')).sort();
-    expect(kept).toEqual([FILE, 'bank-details.html', 'bank.html', 'stats-applemusic.html', 'stats-spotify.html', 'stats-streams.html']);
+    expect(kept).toEqual([FILE, 'bank-details.html', 'bank.html', 'stats-applemusic.html', 'stats-streams.html']);
     expect(fs.readFileSync(path.join(lake, 'landing/distrokid/year=2026/month=11/day=21/dk-run', FILE)).toString('utf8')).toContain('Midnight Échos');
 
     // The refreshed session (the site set a new cookie) is saved, private, after the commit.
@@ -135,9 +151,9 @@ describe('distrokid job with a valid session (real Chromium)', () => {
   });
 
   test.each<[string, TsvOptions]>([
-    ['15 columns, Latin-1, CR line ends, an unknown column', { layout: '15', encoding: 'latin1', eol: '\r', extraColumn: true }],
+    ['15 columns, Windows-1252, CR line ends, an unknown column', { layout: '15', encoding: 'windows-1252', eol: '\r', extraColumn: true }],
     ['15 columns still labelled Song/Album, CRLF', { layout: '15-songalbum', encoding: 'utf8', eol: '\r\n' }],
-    ['13 columns, Latin-1, CRLF', { layout: '13', encoding: 'latin1', eol: '\r\n' }],
+    ['13 columns, Windows-1252, LF', { layout: '13', encoding: 'windows-1252', eol: '\n' }],
   ])('earnings report: %s', async (_name, tsv) => {
     saveSession();
     site.tsv = tsv;
@@ -150,7 +166,7 @@ describe('distrokid job with a valid session (real Chromium)', () => {
     site.challenges = 2;
     const { result } = await run();
     expect(result.manifest.io.distrokid_challenges).toBe(2);
-    expect(result.manifest.tables['distrokid/streams_daily'].rows).toBe(7);
+    expect(result.manifest.tables['distrokid/streams_daily'].rows).toBe(12);
   });
 
   test('the login command saves a session the job can use', async () => {
@@ -165,7 +181,7 @@ describe('distrokid job with a valid session (real Chromium)', () => {
     expect(where).toBe(path.join(lake, '_sessions', 'distrokid.json'));
     expect(fs.statSync(where).mode & 0o777).toBe(0o600);
     const { result } = await run();
-    expect(result.manifest.tables['distrokid/earnings'].rows).toBe(5);
+    expect(result.manifest.tables['distrokid/earnings'].rows).toBe(7);
   });
 });
 
@@ -186,7 +202,7 @@ describe('distrokid job failures (real Chromium)', () => {
   });
 
   test.each([
-    ['stats', 'stats-streams', /lacks element #artistName/],
+    ['stats', 'stats-streams', /lacks element #trendingDownloadsorStreams/],
     ['bank', 'bank', /lacks element a\[href="\/bank\/details\/"\]/],
   ] as const)('a redesigned %s page exits 4 and saves screenshot, HTML and trace; nothing committed', async (variant, pageName, marker) => {
     const cookie = saveSession();
@@ -213,9 +229,19 @@ describe('distrokid job failures (real Chromium)', () => {
     expect(await committed()).toEqual([]);
   });
 
+  test('a non-numeric earnings cell is a changed format: exit 4 with artifacts, never a skipped check', async () => {
+    saveSession();
+    site.tsv = { layout: '13', encoding: 'utf8', eol: '\r', nonNumericEarnings: true };
+    const error = await expectFailure(run());
+    expect(error.exitCode).toBe(ExitCode.sourceChanged);
+    expect(error.message).toMatch(/line 3: Earnings \(USD\) is not a number \("n\/a"\); the report's format changed/);
+    expect(await committed()).toEqual([]);
+    expect(fs.readdirSync(path.join(lake, 'error/distrokid/dk-run')).sort()).toEqual(['bank-details.html', 'bank-details.png', 'trace.zip']);
+  });
+
   test('a report without a required column exits 4 naming it', async () => {
     saveSession();
-    site.tsv = { layout: '13', encoding: 'utf8', eol: '\n', dropColumn: 'Earnings (USD)' };
+    site.tsv = { layout: '13', encoding: 'utf8', eol: '\r', dropColumn: 'Earnings (USD)' };
     const error = await expectFailure(run());
     expect(error.exitCode).toBe(ExitCode.sourceChanged);
     expect(error.message).toMatch(/lacks column Earnings \(USD\)/);

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { LoopbackService } from './loopback-server';
+import { fixturePath } from './temp-dir';
 
 /**
  * A local DistroKid dashboard with the structure public scrapers of the real site rely on:
  * /signin/ (#inputEmail, #inputPassword), a new-device page /newComputer/?forward=… asking for an
  * emailed code, /mymusic/ for a trusted session, stats pages embedding amCharts configs (chart id
- * "trend365day", dataProvider of {category, "column-1"}) or `var chartData = […]`, /bank/ with the
+ * "trend365day", dataProvider of {category, "column-1"}) or `var chartData = {…}`, /bank/ with the
  * "See Excruciating Detail" link to /bank/details/, whose `div[onclick^="downloadBank"]` downloads
  * the earnings TSV. An expired session is redirected to /signin/; a challenge page is titled
  * "Just a moment...". Variants remove a marker ("redesigned") or change the TSV layout.
@@ -15,29 +17,36 @@ import { LoopbackService } from './loopback-server';
 export const EMAIL = 'artist@example.com';
 export const PASSWORD = 'correct horse battery staple';
 export const DEVICE_CODE = '123456';
-export const ARTIST_HTML = 'Nova &amp; The "Quotes"';
 
 export interface TsvOptions {
   layout: '13' | '15' | '15-songalbum';
-  encoding: 'utf8' | 'latin1';
+  /** windows-1252: what older reports are in (’ is byte 0x92). */
+  encoding: 'utf8' | 'windows-1252';
   eol: '\n' | '\r\n' | '\r';
   /** Adds a column neither layout knows ("Promo Code"). */
   extraColumn?: boolean;
   /** Drops a required column. */
   dropColumn?: string;
+  /** Puts text where an amount belongs (line 3's earnings): the format changed. */
+  nonNumericEarnings?: boolean;
 }
 
-/** Report rows in the 13-column meaning; the layouts rearrange them. */
+/**
+ * Report rows in the 13-column meaning, shaped like the real export (dk_bank_details TSV: 8-decimal
+ * amounts, negative adjustments, identical lines that are two sales), with the cases the parser
+ * must keep verbatim: a field starting with a quote, an unbalanced quote, a typographic apostrophe.
+ */
 export const REPORT_ROWS = [
-  { reporting: '2024-06-30', inserted: '2024-07-02', month: '2024-05', store: 'Spotify', artist: 'Nova', title: 'Midnight Échos', isrc: 'USABC2400001', upc: '123456789012', qty: '1520', team: '100', type: 'Song', country: 'SE', withheld: '0', earnings: '4.5623', recoup: '0', promo: 'SUMMER' },
-  { reporting: '2024-06-30', inserted: '2024-07-02', month: '2024-05', store: 'Apple Music', artist: 'Nova', title: 'Midnight Échos', isrc: 'USABC2400001', upc: '123456789012', qty: '310', team: '100', type: 'Song', country: 'US', withheld: '0', earnings: '2.17', recoup: '0', promo: '' },
-  { reporting: '2024-06-30', inserted: '2024-07-02', month: '2024-05', store: 'iTunes', artist: 'Nova', title: 'First Light', isrc: '', upc: '123456789012', qty: '1', team: '100', type: 'Album', country: 'US', withheld: '0', earnings: '6.99', recoup: '0', promo: '' },
-  { reporting: '2024-06-30', inserted: '2024-07-02', month: '2024-04', store: 'Spotify', artist: 'Nova', title: 'Midnight Échos', isrc: 'USABC2400001', upc: '123456789012', qty: '-3', team: '100', type: 'Song', country: 'DE', withheld: '0', earnings: '-0.0123', recoup: '0', promo: '' },
-  { reporting: '2024-06-30', inserted: '2024-07-02', month: '2024-05', store: 'YouTube', artist: 'Nova', title: 'Midnight Échos', isrc: 'USABC2400001', upc: '123456789012', qty: '0', team: '50', type: 'Song', country: 'BR', withheld: '0.25', earnings: '0', recoup: '1.5', promo: '' },
-  // The second row again: a duplicate report row.
-  { reporting: '2024-06-30', inserted: '2024-07-02', month: '2024-05', store: 'Apple Music', artist: 'Nova', title: 'Midnight Échos', isrc: 'USABC2400001', upc: '123456789012', qty: '310', team: '100', type: 'Song', country: 'US', withheld: '0', earnings: '2.17', recoup: '0', promo: '' },
+  { reporting: '2024-10-05', inserted: '2024-10-07', month: '2024-08', store: 'YouTube (Ads)', artist: 'Nova', title: 'Midnight Échos', isrc: 'QZAAA2500001', upc: '198000000011', qty: '1', team: '100', type: 'Song', country: 'US', withheld: '0', earnings: '0.01931943', recoup: '0', promo: 'SUMMER' },
+  { reporting: '2024-10-23', inserted: '2024-10-25', month: '2024-08', store: 'Apple Music', artist: 'Nova', title: 'Don’t Stop', isrc: 'QZAAA2500004', upc: '198000000011', qty: '4', team: '100', type: 'Song', country: 'CA', withheld: '0', earnings: '0.02698845', recoup: '0', promo: '' },
+  { reporting: '2025-03-29', inserted: '2025-03-31', month: '2025-01', store: 'Spotify', artist: '"Weird Al" Yankovic', title: 'Polka Party', isrc: 'QZAAA2500002', upc: '198000000028', qty: '22', team: '100', type: 'Song', country: 'GB', withheld: '0', earnings: '-0.03133519', recoup: '0', promo: '' },
+  // The line above again: two sales (an adjustment pair), not a duplicate.
+  { reporting: '2025-03-29', inserted: '2025-03-31', month: '2025-01', store: 'Spotify', artist: '"Weird Al" Yankovic', title: 'Polka Party', isrc: 'QZAAA2500002', upc: '198000000028', qty: '22', team: '100', type: 'Song', country: 'GB', withheld: '0', earnings: '-0.03133519', recoup: '0', promo: '' },
+  { reporting: '2025-03-29', inserted: '2025-03-31', month: '2025-01', store: 'Spotify', artist: 'Nova', title: '"Untitled', isrc: 'QZAAA2500003', upc: '198000000035', qty: '189', team: '100', type: 'Song', country: 'SE', withheld: '0', earnings: '0.27327027', recoup: '0', promo: '' },
+  { reporting: '2024-06-30', inserted: '2024-07-02', month: '2024-05', store: 'iTunes', artist: 'Nova', title: 'First Light', isrc: '', upc: '198000000042', qty: '1', team: '100', type: 'Album', country: 'US', withheld: '0', earnings: '6.99', recoup: '0', promo: '' },
+  { reporting: '2024-06-30', inserted: '2024-07-02', month: '2024-05', store: 'YouTube (Red)', artist: 'Nova', title: 'Midnight Échos', isrc: 'QZAAA2500001', upc: '198000000011', qty: '0', team: '50', type: 'Song', country: 'BR', withheld: '0.25', earnings: '0', recoup: '1.5', promo: '' },
   // A sale month after the reporting date: fails the sanity check.
-  { reporting: '2024-05-31', inserted: '2024-06-02', month: '2024-06', store: 'Spotify', artist: 'Nova', title: 'Midnight Échos', isrc: 'USABC2400001', upc: '123456789012', qty: '5', team: '100', type: 'Song', country: 'SE', withheld: '0', earnings: '0.01', recoup: '0', promo: '' },
+  { reporting: '2024-05-31', inserted: '2024-06-02', month: '2024-06', store: 'Spotify', artist: 'Nova', title: 'Midnight Échos', isrc: 'QZAAA2500001', upc: '198000000011', qty: '5', team: '100', type: 'Song', country: 'SE', withheld: '0', earnings: '0.01', recoup: '0', promo: '' },
 ];
 
 type Row = (typeof REPORT_ROWS)[number];
@@ -78,29 +87,34 @@ const LAYOUTS: Record<TsvOptions['layout'], [string, (r: Row) => string][]> = {
 };
 LAYOUTS['15-songalbum'] = LAYOUTS['15'].map(([name, get]) => [name === 'Source Type' ? 'Song/Album' : name, get]);
 
+/** Windows-1252 for the characters the rows use: Latin-1 plus ’ at 0x92. */
+const windows1252 = (text: string) => Buffer.from(text.replace(/’/g, '\u0092'), 'latin1');
+
 export function earningsTsv(options: TsvOptions): Buffer {
   let columns = LAYOUTS[options.layout];
   if (options.extraColumn) columns = [...columns, ['Promo Code', (r) => r.promo]];
   if (options.dropColumn) columns = columns.filter(([name]) => name !== options.dropColumn);
-  const lines = [columns.map(([name]) => name).join('\t'), ...REPORT_ROWS.map((r) => columns.map(([, get]) => get(r)).join('\t'))];
-  return Buffer.from(lines.join(options.eol) + options.eol, options.encoding);
+  const rows = REPORT_ROWS.map((r, i) => (options.nonNumericEarnings && i === 1 ? { ...r, earnings: 'n/a' } : r));
+  const lines = [columns.map(([name]) => name).join('\t'), ...rows.map((r) => columns.map(([, get]) => get(r)).join('\t'))];
+  const text = lines.join(options.eol) + options.eol;
+  return options.encoding === 'utf8' ? Buffer.from(text, 'utf8') : windows1252(text);
 }
 
-/** Chart data per store page, written by hand. */
-const CHARTS = {
-  streams: { kind: 'amcharts', points: [['2024-06-01', 120], ['2024-06-02', 95], ['2024-06-03', 0]] },
-  spotify: { kind: 'amcharts', points: [['2024-06-01', 80], ['2024-06-02', 60]] },
-  applemusic: { kind: 'chartData', points: [['2024-06-01', 12], ['2024-06-02', 7]] },
-} as const;
+/** The stats pages, in the structure of saved copies of the real ones (tests/fixtures/distrokid/). */
+const STATS_PAGES: Record<string, string> = {
+  streams: fs.readFileSync(fixturePath('distrokid', 'stats-streams.html'), 'utf8'),
+  applemusic: fs.readFileSync(fixturePath('distrokid', 'stats-applemusic.html'), 'utf8'),
+};
 
 export class FakeDistrokid extends LoopbackService {
   private readonly sessions = new Set<string>();
   private readonly pending = new Set<string>();
-  /** 'stats' drops #artistName, 'bank' renames the details link. */
+  /** 'stats' renames the store picker and the daily chart, 'bank' renames the details link. */
   redesigned?: 'stats' | 'bank';
   /** Challenge pages served before the real one, on every stats page request. */
   challenges = 0;
-  tsv: TsvOptions = { layout: '13', encoding: 'utf8', eol: '\n' };
+  /** The real 2026 export: 13 columns, UTF-8, CR-only line ends. */
+  tsv: TsvOptions = { layout: '13', encoding: 'utf8', eol: '\r' };
   readonly visits: string[] = [];
 
   /** A session as the login command would save it (Playwright storageState). */
@@ -165,9 +179,11 @@ export class FakeDistrokid extends LoopbackService {
           return html(503, '<!doctype html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>');
         }
         const data = url.searchParams.get('data') ?? 'streams';
-        const chart = CHARTS[data as keyof typeof CHARTS];
-        if (!chart) return html(404, page('Not found', 'no such store'));
-        return html(200, statsHtml(chart, this.redesigned === 'stats'));
+        const stats = STATS_PAGES[data];
+        if (!stats) return html(404, page('Not found', 'no such store'));
+        // A redesign: another picker and the chart under another name.
+        if (this.redesigned === 'stats') return html(200, stats.replace(/trendingDownloadsorStreams/g, 'storePickerV2').replace(/trend365day/g, 'dailyTrendV2'));
+        return html(200, stats);
       }
       if (url.pathname === '/bank/') {
         const href = this.redesigned === 'bank' ? '/bank/statements/' : '/bank/details/';
@@ -195,16 +211,3 @@ const SIGNIN_FORM =
   '<div class="g-recaptcha" data-size="invisible"></div><button id="signInButton" type="submit">Sign in</button></form>';
 const NEW_COMPUTER_FORM =
   '<p>We emailed you a code.</p><form method="post" action="/newComputer/"><input id="code" name="code"><button id="verify" type="submit">Verify</button></form>';
-
-function statsHtml(chart: (typeof CHARTS)[keyof typeof CHARTS], redesigned: boolean): string {
-  const select =
-    '<select id="storeSelect"><option value="streams">All stores</option><option value="applemusic">Apple Music</option><option value="spotify">Spotify</option></select>';
-  const artist = redesigned ? `<div class="artist-v2">${ARTIST_HTML}</div>` : `<h1 id="artistName">${ARTIST_HTML}</h1>`;
-  const data =
-    chart.kind === 'amcharts'
-      ? `AmCharts.makeChart("chartdiv2", {"type": "pie", "id": "storesPie", "dataProvider": [{"category": "x", "column-1": 1}]});\n` +
-        `AmCharts.makeChart("chartdiv", {"type": "serial", "id": "trend365day", "categoryField": "category", "graphs": [{"valueField": "column-1", "title": "Streams"}], ` +
-        `"dataProvider": ${JSON.stringify(chart.points.map(([category, n]) => ({ category, 'column-1': n })))}});`
-      : `var chartData = ${JSON.stringify(chart.points.map(([date, plays]) => ({ date, plays })))};`;
-  return page('Stats', `${artist}${select}<div id="chartdiv"></div><script>var AmCharts = { makeChart: function () {} };\n${data}</script>`);
-}

@@ -18,10 +18,18 @@ export interface PageSpec {
   textMarkers?: readonly string[];
 }
 
+/** The stats pages' store picker; its option `streams` is Spotify. */
+export const STORE_PICKER = '#trendingDownloadsorStreams';
+
+/**
+ * A stats page and what the real one has: the store picker, and the daily chart — Apple Music's page
+ * embeds `var chartData`, the others `AmCharts.makeChart("trend365day", …)`.
+ */
 export const statsPage = (data: string): PageSpec & { path: string } => ({
   name: `stats-${data}`,
   path: `/stats/?type=all&data=${encodeURIComponent(data)}`,
-  markers: ['#artistName'],
+  markers: [STORE_PICKER],
+  textMarkers: [data === 'applemusic' ? 'var chartData' : 'AmCharts.makeChart("trend365day"'],
 });
 export const bankPage: PageSpec & { path: string } = { name: 'bank', path: '/bank/', markers: ['a[href="/bank/details/"]'] };
 export const bankDetailsPage: PageSpec = { name: 'bank-details', markers: ['div[onclick^="downloadBank"]'] };
@@ -73,8 +81,10 @@ export class Dashboard {
     }
   }
 
-  async text(selector: string): Promise<string> {
-    return (await this.page.locator(selector).first().innerText()).trim();
+  /** The text of the first element matching, or null when the page has none. */
+  async optionalText(selector: string): Promise<string | null> {
+    const found = this.page.locator(selector);
+    return (await found.count()) > 0 ? (await found.first().innerText()).trim() : null;
   }
 
   /** Option values of a select, in page order; empty when the page has none. */

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
-import { DelimitedParser } from '../../core/delimited-parser';
+import { addDecimals, formatDecimal, parseDecimal, sameDecimal, type Decimal } from '../../core/decimal';
 import { SourceChangedError } from '../../core/errors';
+import { excerpt } from '../../core/excerpt';
 
 /**
  * The earnings report ("See Excruciating Detail" TSV). Two layouts are known: 13 columns, and 15
  * (adds Date Inserted and Recoup (USD), Source Type in place of Song/Album — though some 15-column
  * files still say Song/Album — and "Songwriter Royalties Withheld (USD)"). Columns are matched by
- * header name; text is UTF-8 or Latin-1; lines end in CR, LF or CRLF.
+ * header name; text is UTF-8, or Windows-1252 in older reports; lines end in CR (the real 2026
+ * export), LF or CRLF.
+ *
+ * It is plain tab-separated text, not quoted CSV: a field that starts with `"` (`"Weird Al"
+ * Yankovic`, an unbalanced `"Untitled`) is kept verbatim, and a line never spans two lines.
  */
 
 /** Our column ← the header names it may have (first match wins). */
@@ -34,6 +39,11 @@ export interface EarningsLine {
   /** Columns neither layout knows, by header. */
   extra: Record<string, string>;
   line: number;
+  /**
+   * sha256 of the line's text and how many times that same text came before it in this report:
+   * two identical lines in one report are two sales (adjustment pairs, split sub-reports) with two
+   * keys, while the same report downloaded again yields the same keys (deduplicated downstream).
+   */
   rowHash: string;
   /** Set when the row fails a sanity check (it goes to rejects with this reason). */
   problem?: string;
@@ -42,17 +52,34 @@ export interface EarningsLine {
 export interface EarningsReport {
   layout: '13 columns' | '15 columns';
   lines: EarningsLine[];
+  /** Sum of the earnings of the rows that load (not those failing a sanity check), exact: `1587.06001527`. */
+  total: string;
 }
 
-/** UTF-8 when the bytes are valid UTF-8, else Latin-1 (older reports). */
+/**
+ * UTF-8 when the bytes are valid UTF-8, else Windows-1252 (older reports): bytes 0x80–0x9F are its
+ * punctuation (’ – …), which Latin-1 would turn into invisible C1 control characters.
+ */
 export function decodeReport(bytes: Buffer): string {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    text = bytes.toString('latin1');
+    text = decodeWindows1252(bytes);
   }
   return text.replace(/^\uFEFF/, '');
+}
+
+/** Windows-1252's 0x80–0x9F (undefined bytes stay as Latin-1 would read them). */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+/**
+ * By hand: Node's TextDecoder reads the label windows-1252 as Latin-1 (0x92 becomes an invisible
+ * U+0092 instead of ’), so only 0x80–0x9F differ and are mapped here.
+ */
+export function decodeWindows1252(bytes: Buffer): string {
+  const latin1 = bytes.toString('latin1');
+  return latin1.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
 }
 
 /** `2024-06-30`, `06/30/2024` or `2024/06/30` → `2024-06-30`; months (`2024-05`, `05/2024`) → first day. */
@@ -72,20 +99,20 @@ export function normaliseDate(text: string | undefined, month: boolean): string 
   return t;
 }
 
-const cents = (text: string | undefined) => {
-  const n = Number(text);
-  return Number.isFinite(n) ? Math.round(n * 1e8) : NaN;
-};
+/** An amount as the report has it, exactly; a cell that is not a number means the format changed. */
+function amount(cell: string | undefined, file: string, line: number, column: string): Decimal {
+  const value = parseDecimal(cell ?? '');
+  if (value === undefined) {
+    throw new SourceChangedError(`${file} line ${line}: ${column} is not a number (${excerpt(JSON.stringify(cell ?? null), 60)}); the report's format changed`);
+  }
+  return value;
+}
 
 export function parseEarningsReport(text: string, file: string): EarningsReport {
-  const records: { fields: string[]; line: number }[] = [];
-  const parser = new DelimitedParser('\t');
-  const onRecord = (fields: string[], line: number) => records.push({ fields, line });
-  parser.push(text, onRecord);
-  parser.end(onRecord);
-  const header = records.shift();
-  if (!header) throw new SourceChangedError(`${file}: the earnings report is empty (no header line)`);
-  const names = header.fields.map((h) => h.trim());
+  const physical = text.split(/\r\n|\r|\n/);
+  const headerLine = physical[0] ?? '';
+  if (headerLine.trim() === '') throw new SourceChangedError(`${file}: the earnings report is empty (no header line)`);
+  const names = headerLine.split('\t').map((h) => h.trim());
   const index = new Map<string, number>();
   const missing: string[] = [];
   for (const spec of COLUMNS) {
@@ -94,36 +121,47 @@ export function parseEarningsReport(text: string, file: string): EarningsReport 
     else if (spec.required) missing.push(spec.headers.join(' or '));
   }
   if (missing.length > 0) {
-    throw new SourceChangedError(`${file}: the earnings report lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${names.join(' | ')})`);
+    throw new SourceChangedError(`${file}: the earnings report lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${excerpt(names.join(' | '), 300)})`);
   }
   const known = new Set(index.values());
-  const lines: EarningsLine[] = records.map(({ fields, line }) => {
+  const earningsIndex = index.get('earnings_usd')!;
+  const seen = new Map<string, number>();
+  const reported: Decimal[] = [];
+  const written: Decimal[] = [];
+  const lines: EarningsLine[] = [];
+  physical.forEach((raw, i) => {
+    const line = i + 1;
+    if (i === 0 || raw.trim() === '') return;
+    const fields = raw.split('\t');
     const values: Record<string, string | undefined> = {};
-    for (const [column, i] of index) values[column] = fields[i]?.trim();
+    for (const [column, at] of index) values[column] = fields[at]?.trim();
     values.reporting_date = normaliseDate(values.reporting_date, false);
     values.sale_month = normaliseDate(values.sale_month, true);
     values.date_inserted = normaliseDate(values.date_inserted, false);
     const extra: Record<string, string> = {};
-    names.forEach((name, i) => {
-      if (!known.has(i) && fields[i] !== undefined && fields[i] !== '') extra[name] = fields[i];
+    names.forEach((name, at) => {
+      if (!known.has(at) && fields[at] !== undefined && fields[at] !== '') extra[name] = fields[at];
     });
-    const rowHash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+    const occurrence = (seen.get(raw) ?? 0) + 1;
+    seen.set(raw, occurrence);
+    const rowHash = createHash('sha256').update(`${occurrence}\t${raw}`).digest('hex');
     let problem: string | undefined;
     if (fields.length !== names.length) problem = `expected ${names.length} fields, found ${fields.length}`;
     else if (values.sale_month && values.reporting_date && values.sale_month > values.reporting_date) problem = 'sale_month is after reporting_date';
-    return { values, extra, line, rowHash, ...(problem ? { problem } : {}) };
+    if (problem === undefined) {
+      // What the report says, and what will be written (a float, as the CSV carries it).
+      const cell = amount(fields[earningsIndex]?.trim(), file, line, 'Earnings (USD)');
+      reported.push(cell);
+      written.push(parseDecimal(String(Number(values.earnings_usd)))!);
+    }
+    lines.push({ values, extra, line, rowHash, ...(problem ? { problem } : {}) });
   });
 
-  // Independent total: the raw text split on line ends and tabs, without the quote-aware parser.
-  const earningsIndex = index.get('earnings_usd')!;
-  const rawTotal = text
-    .split(/\r\n|\r|\n/)
-    .slice(1)
-    .filter((l) => l.trim() !== '')
-    .reduce((sum, l) => sum + cents(l.split('\t')[earningsIndex]?.trim()), 0);
-  const parsedTotal = lines.reduce((sum, l) => sum + cents(l.values.earnings_usd), 0);
-  if (!Number.isNaN(rawTotal) && !Number.isNaN(parsedTotal) && rawTotal !== parsedTotal) {
-    throw new SourceChangedError(`${file}: the earnings of the parsed rows (${parsedTotal / 1e8}) differ from the report's total (${rawTotal / 1e8}); the file's format changed`);
+  // The earnings that will be written must add up to what the report says, to the last digit.
+  const total = addDecimals(reported);
+  const writtenTotal = addDecimals(written);
+  if (!sameDecimal(total, writtenTotal)) {
+    throw new SourceChangedError(`${file}: the earnings as written (${formatDecimal(writtenTotal)}) differ from the report's (${formatDecimal(total)}); amounts lost precision`);
   }
-  return { layout: index.has('date_inserted') || index.has('recoup_usd') ? '15 columns' : '13 columns', lines };
+  return { layout: index.has('date_inserted') || index.has('recoup_usd') ? '15 columns' : '13 columns', lines, total: formatDecimal(total) };
 }

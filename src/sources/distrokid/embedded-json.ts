@@ -25,20 +25,30 @@ export function literalAt(text: string, start: number): string | undefined {
   return undefined;
 }
 
-/** Every `AmCharts.makeChart("div", {…})` config in the page that parses as JSON. */
-export function amChartsConfigs(html: string): Record<string, unknown>[] {
-  const configs: Record<string, unknown>[] = [];
-  const call = /AmCharts\.makeChart\(\s*(["'])[^"']*\1\s*,\s*/g;
+/** One `AmCharts.makeChart("div", {…})` call: the first argument (the chart's element id) and its config. */
+export interface AmChart {
+  chartId: string;
+  config: Record<string, unknown>;
+}
+
+/**
+ * Every `AmCharts.makeChart("div", {…})` call in the page whose config parses as JSON. The real
+ * stats page names each chart by the first argument (`AmCharts.makeChart("trend365day", …)`);
+ * inside the config the same id appears only in `graphs[0].id`.
+ */
+export function amCharts(html: string): AmChart[] {
+  const charts: AmChart[] = [];
+  const call = /AmCharts\.makeChart\(\s*(["'])([^"']*)\1\s*,\s*/g;
   for (let m = call.exec(html); m; m = call.exec(html)) {
     const literal = literalAt(html, m.index + m[0].length);
     if (!literal) continue;
     try {
-      configs.push(JSON.parse(literal) as Record<string, unknown>);
+      charts.push({ chartId: m[2], config: JSON.parse(literal) as Record<string, unknown> });
     } catch {
       // not JSON (a config with functions): not one of the data charts
     }
   }
-  return configs;
+  return charts;
 }
 
 /** The value of `var NAME = [...]` / `let` / `const`, parsed, or undefined when absent or not JSON. */

@@ -1,5 +1,6 @@
 import { SourceChangedError } from '../../core/errors';
-import { amChartsConfigs, scriptVariable } from './embedded-json';
+import { excerpt } from '../../core/excerpt';
+import { amCharts, scriptVariable, type AmChart } from './embedded-json';
 
 export interface DailyStreams {
   date: string;
@@ -8,29 +9,54 @@ export interface DailyStreams {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const STREAM_KEYS = ['column-1', 'streams', 'plays', 'value'];
+const TREND = 'trend365day';
 
-/** One chart point: a YYYY-MM-DD field and a numeric streams field (names vary per chart). */
-function point(value: unknown, where: string): DailyStreams {
-  const o = value as Record<string, unknown> | null;
-  if (!o || typeof o !== 'object') throw new SourceChangedError(`${where}: a chart point is not an object`);
-  const date = [o.category, o.date].find((v): v is string => typeof v === 'string' && DATE.test(v));
-  const streamsKey = STREAM_KEYS.find((k) => typeof o[k] === 'number' || (typeof o[k] === 'string' && /^\d+$/.test(o[k] as string)));
-  if (!date || !streamsKey) throw new SourceChangedError(`${where}: a chart point lacks a YYYY-MM-DD date or a streams count (${JSON.stringify(o).slice(0, 120)})`);
-  return { date, track: typeof o.track === 'string' ? o.track : null, streams: Number(o[streamsKey]) };
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The names a serial chart keeps its points under: `categoryField` and `graphs[0].valueField`. */
+function fieldsOf(config: Json, fallback: { category: string; value: string }): { category: string; value: string } {
+  const graph = Array.isArray(config.graphs) && isObject(config.graphs[0]) ? config.graphs[0] : {};
+  return {
+    category: typeof config.categoryField === 'string' ? config.categoryField : fallback.category,
+    value: typeof graph.valueField === 'string' ? graph.valueField : fallback.value,
+  };
+}
+
+function points(provider: unknown, fields: { category: string; value: string }, where: string): DailyStreams[] {
+  if (!Array.isArray(provider)) throw new SourceChangedError(`${where}: no dataProvider array`);
+  return provider.map((p, i) => {
+    const at = `${where}.dataProvider[${i}]`;
+    if (!isObject(p)) throw new SourceChangedError(`${at} is not an object`);
+    const date = p[fields.category];
+    const value = p[fields.value];
+    if (typeof date !== 'string' || !DATE.test(date)) throw new SourceChangedError(`${at}.${fields.category} is not a YYYY-MM-DD date: ${excerpt(JSON.stringify(date), 60)}`);
+    const streams = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(streams) || streams < 0) throw new SourceChangedError(`${at}.${fields.value} is not a stream count: ${excerpt(JSON.stringify(value), 60)}`);
+    return { date, track: null, streams };
+  });
+}
+
+/** The daily chart of a stats page: `AmCharts.makeChart("trend365day", …)`, its id also in graphs[0].id. */
+function trendChart(html: string): AmChart | undefined {
+  const charts = amCharts(html);
+  const graphId = (c: AmChart) => (Array.isArray(c.config.graphs) && isObject(c.config.graphs[0]) ? c.config.graphs[0].id : undefined);
+  return charts.find((c) => c.chartId === TREND) ?? charts.find((c) => graphId(c) === TREND || c.config.id === TREND);
 }
 
 /**
- * Daily streams embedded in a stats page: the amCharts chart with id "trend365day"
- * (`dataProvider: [{category, "column-1"}]`), or `var chartData = [...]` (Apple Music's page).
+ * Daily streams embedded in a stats page, as the real pages carry them: Spotify's (`data=streams`)
+ * in the amCharts chart "trend365day" (`dataProvider: [{category, "column-1"}]`); Apple Music's in
+ * `var chartData = {…, last365days: {dataProvider: [{field, value}]}}`.
  */
 export function dailyStreamsFromPage(html: string, page: string): DailyStreams[] {
-  const trend = amChartsConfigs(html).find((c) => c.id === 'trend365day');
-  if (trend) {
-    if (!Array.isArray(trend.dataProvider)) throw new SourceChangedError(`${page}: chart trend365day has no dataProvider array`);
-    return trend.dataProvider.map((p, i) => point(p, `${page} trend365day.dataProvider[${i}]`));
-  }
+  const trend = trendChart(html);
+  if (trend) return points(trend.config.dataProvider, fieldsOf(trend.config, { category: 'category', value: 'column-1' }), `${page} chart ${TREND}`);
   const chartData = scriptVariable(html, 'chartData');
-  if (Array.isArray(chartData)) return chartData.map((p, i) => point(p, `${page} chartData[${i}]`));
-  throw new SourceChangedError(`${page}: no chart data found (neither an amCharts chart "trend365day" nor var chartData)`);
+  if (isObject(chartData)) {
+    const daily = chartData.last365days;
+    if (!isObject(daily)) throw new SourceChangedError(`${page}: var chartData has no last365days chart (keys: ${Object.keys(chartData).join(', ')})`);
+    return points(daily.dataProvider, fieldsOf(daily, { category: 'field', value: 'value' }), `${page} chartData.last365days`);
+  }
+  throw new SourceChangedError(`${page}: no daily chart found (neither AmCharts.makeChart("${TREND}", …) nor var chartData = {last365days: …})`);
 }
