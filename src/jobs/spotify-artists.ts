@@ -3,7 +3,7 @@ import { parseSpotifyIds } from '../sources/spotify/spotify-ids';
 import { readSpotifySettings, type SpotifySettings } from '../sources/spotify/spotify-settings';
 import * as t from '../tables/spotify';
 import type { Job } from './job';
-import { expandAlbums } from './spotify-new-releases';
+import { expandAlbums, stateIds } from './spotify-new-releases';
 import { counted, spotifyClientFor } from './spotify/spotify-job-context';
 import { transformSpotify, type SpotifyRecord } from './spotify/spotify-records';
 
@@ -49,7 +49,9 @@ export const spotifyArtistsJob: Job<SpotifyArtistsConfig, SpotifyRecord> = {
     for (const artistId of artistIds) {
       for await (const ids of client.artistAlbumIds(artistId)) for (const id of ids) albumIds.add(id);
     }
-    yield* expandAlbums(client, ctx, albumIds, { audioFeatures: false, artistIds });
+    const knownTrackIds = stateIds(ctx.state.previous, 'detailed_track_ids', 'spotify-artists');
+    yield* expandAlbums(client, ctx, albumIds, { audioFeatures: false, trackDetails: config.spotify.trackDetails, knownTrackIds, artistIds });
+    ctx.state.set({ detailed_track_ids: [...knownTrackIds].sort() });
     done();
   },
 

@@ -6,38 +6,56 @@ import * as t from '../tables/spotify';
 import type { Job } from './job';
 import { counted, referencedIds, spotifyClientFor } from './spotify/spotify-job-context';
 import { transformSpotify, type SpotifyRecord } from './spotify/spotify-records';
-import type { Album } from '../sources/spotify/spotify-objects';
+import type { Album, Track } from '../sources/spotify/spotify-objects';
 
 export interface SpotifyNewReleasesConfig {
   spotify: SpotifySettings;
   maxAlbums: number;
 }
 
-/** `_state/spotify-new-releases.json`: album ids already expanded by earlier committed runs. */
-function seenAlbumIds(previous: unknown): Set<string> {
+/** A list of ids in a job's state (`_state/{job}.json`), or none. */
+export function stateIds(previous: unknown, key: string, job: string): Set<string> {
   if (previous === undefined) return new Set();
-  const j = new JsonShape('_state/spotify-new-releases.json');
-  const ids = j.array(j.object(previous, 'state').seen_album_ids, 'state.seen_album_ids');
-  return new Set(ids.map((id, i) => j.string(id, `state.seen_album_ids[${i}]`)));
+  const j = new JsonShape(`_state/${job}.json`);
+  const value = j.object(previous, 'state')[key];
+  if (value === undefined) return new Set();
+  return new Set(j.array(value, `state.${key}`).map((id, i) => j.string(id, `state.${key}[${i}]`)));
 }
 
-/** Albums, their tracks (full track objects), artists and audio features, yielded as records. */
-export async function* expandAlbums(client: SpotifyClient, ctx: RunContext, albumIds: Iterable<string>, options: { audioFeatures: boolean; artistIds?: Set<string> }): AsyncGenerator<SpotifyRecord[]> {
+export interface ExpandOptions {
+  audioFeatures: boolean;
+  /** Fetch full track objects (see [spotify] track_details); else tracks come from the album listings. */
+  trackDetails: boolean;
+  /** Tracks fetched in full by earlier committed runs: not fetched (nor landed) again; grows with this run's. */
+  knownTrackIds: Set<string>;
+  artistIds?: Set<string>;
+}
+
+/** Albums, their tracks, artists and audio features, yielded as records. */
+export async function* expandAlbums(client: SpotifyClient, ctx: RunContext, albumIds: Iterable<string>, options: ExpandOptions): AsyncGenerator<SpotifyRecord[]> {
   const albums = await client.albums.getMany(albumIds);
   yield counted(ctx, [...albums.values()].map((album) => ({ kind: 'album' as const, album })));
-  const trackIds = new Set<string>();
+  const listed = new Map<string, Track>();
   for (const album of albums.values() as Iterable<Album>) {
-    for (const track of await client.albumTracks(album)) if (track.id) trackIds.add(track.id);
+    for (const track of await client.albumTracks(album)) {
+      if (!track.id || listed.has(track.id) || options.knownTrackIds.has(track.id)) continue;
+      listed.set(track.id, { ...track, album: { id: album.id, name: album.name }, popularity: null, isrc: null, uri: null });
+    }
   }
-  const tracks = await client.tracks.getMany(trackIds);
-  yield counted(ctx, [...tracks.values()].map((track) => ({ kind: 'track' as const, track })));
-  const { artistIds } = referencedIds(tracks.values());
+  let tracks: Track[] = [...listed.values()];
+  if (options.trackDetails) {
+    const fetched = await client.tracks.getMany(listed.keys());
+    tracks = [...fetched.values()];
+    for (const id of fetched.keys()) options.knownTrackIds.add(id);
+  }
+  yield counted(ctx, tracks.map((track) => ({ kind: 'track' as const, track })));
+  const { artistIds } = referencedIds(tracks);
   for (const id of options.artistIds ?? []) artistIds.add(id);
   for (const album of albums.values()) for (const artist of album.artists) if (artist.id) artistIds.add(artist.id);
   const artists = await client.artists.getMany(artistIds);
   yield counted(ctx, [...artists.values()].map((artist) => ({ kind: 'artist' as const, artist })));
-  if (options.audioFeatures && trackIds.size > 0) {
-    const features = await client.audioFeatures.getMany(trackIds);
+  if (options.audioFeatures && listed.size > 0) {
+    const features = await client.audioFeatures.getMany(listed.keys());
     yield counted(ctx, [...features.values()].map((f) => ({ kind: 'audio_features' as const, features: f })));
   }
 }
@@ -56,7 +74,8 @@ export const spotifyNewReleasesJob: Job<SpotifyNewReleasesConfig, SpotifyRecord>
   },
 
   async *extract(config, ctx) {
-    const seen = seenAlbumIds(ctx.state.previous);
+    const seen = stateIds(ctx.state.previous, 'seen_album_ids', 'spotify-new-releases');
+    const knownTrackIds = stateIds(ctx.state.previous, 'detailed_track_ids', 'spotify-new-releases');
     const { client, done } = await spotifyClientFor(config.spotify, ctx);
     const fresh: string[] = [];
     for await (const releases of client.newReleases(config.maxAlbums)) {
@@ -69,8 +88,10 @@ export const spotifyNewReleasesJob: Job<SpotifyNewReleasesConfig, SpotifyRecord>
       yield counted(ctx, records);
     }
     ctx.log.info('new releases', { listed_new: fresh.length, already_seen: seen.size });
-    if (fresh.length > 0) yield* expandAlbums(client, ctx, fresh, { audioFeatures: config.spotify.audioFeatures });
-    ctx.state.set({ seen_album_ids: [...seen, ...fresh].sort() });
+    if (fresh.length > 0) {
+      yield* expandAlbums(client, ctx, fresh, { audioFeatures: config.spotify.audioFeatures, trackDetails: config.spotify.trackDetails, knownTrackIds });
+    }
+    ctx.state.set({ seen_album_ids: [...seen, ...fresh].sort(), detailed_track_ids: [...knownTrackIds].sort() });
     done();
   },
 

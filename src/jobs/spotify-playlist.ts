@@ -4,6 +4,7 @@ import { parseSpotifyIds } from '../sources/spotify/spotify-ids';
 import { SourceChangedError } from '../core/errors';
 import * as t from '../tables/spotify';
 import type { Job } from './job';
+import { PlaylistRefusedError } from '../sources/spotify/spotify-client';
 import { counted, referencedIds, spotifyClientFor } from './spotify/spotify-job-context';
 import { transformSpotify, type SpotifyRecord } from './spotify/spotify-records';
 
@@ -33,19 +34,30 @@ export const spotifyPlaylistJob: Job<SpotifyPlaylistConfig, SpotifyRecord> = {
     for (const playlistId of config.playlistIds) {
       const playlist = await client.playlist(playlistId);
       if (playlist.snapshotId === null) throw new SourceChangedError(`Spotify GET /playlists/{id}: playlist ${playlistId} has no snapshot_id`);
-      yield counted(ctx, [{ kind: 'playlist', playlist }]);
-      let position = 0;
-      for await (const entries of client.playlistEntries(playlistId)) {
-        const records: SpotifyRecord[] = [];
-        for (const entry of entries) {
-          records.push({ kind: 'playlist_entry', playlistId, snapshotId: playlist.snapshotId, position: position++, entry });
-          // A track listed twice (or in two playlists) becomes one tracks row.
-          if (entry.kind === 'track' && entry.track.id && !tracks.has(entry.track.id)) {
-            tracks.set(entry.track.id, entry.track);
-            records.push({ kind: 'track', track: entry.track });
+      const snapshotId = playlist.snapshotId;
+      // The playlist row goes out with its first entries: a playlist whose entries are refused lands nothing.
+      let pending: SpotifyRecord[] = [{ kind: 'playlist', playlist }];
+      let yielded = false;
+      try {
+        for await (const entries of client.playlistEntries(playlist)) {
+          for (const { position, entry } of entries) {
+            pending.push({ kind: 'playlist_entry', playlistId, snapshotId, position, entry });
+            // A track listed twice (or in two playlists) becomes one tracks row.
+            if (entry.kind === 'track' && entry.track.id && !tracks.has(entry.track.id)) {
+              tracks.set(entry.track.id, entry.track);
+              pending.push({ kind: 'track', track: entry.track });
+            }
           }
+          yielded = true;
+          yield counted(ctx, pending);
+          pending = [];
         }
-        yield counted(ctx, records);
+        if (pending.length > 0) yield counted(ctx, pending);
+      } catch (error) {
+        if (!(error instanceof PlaylistRefusedError) || yielded) throw error;
+        ctx.log.warn(`skipping playlist ${playlistId} ("${playlist.name}"); the other playlists still land: ${error.message}`);
+        ctx.inputs.mark(`spotify:playlist:${playlistId}`, 'ignored', { reason: error.message });
+        ctx.io.add('playlists_skipped');
       }
     }
     const { albumIds, artistIds } = referencedIds(tracks.values());

@@ -71,12 +71,15 @@ describe.each(['full', 'dev'] as const)('Spotify jobs against the %s surface', (
       artists: expected.artists(mode, expected.ALL_ARTISTS),
       artist_genres: expected.artistGenres(expected.ALL_ARTISTS),
     });
-    // 7 entries, served 3 a page; 3 albums and 3 artists referenced.
+    // 8 entries (one null), served 3 a page: GET /playlists/{id} carries the first 3, so entries are
+    // fetched from offset 3 (2 pages); 3 albums and 3 artists referenced.
     expect(fake.counts()).toEqual(
       mode === 'full'
-        ? { 'GET /playlists/{id}': 1, 'GET /playlists/{id}/items': 1, 'GET /playlists/{id}/tracks': 3, 'GET /albums?ids=': 1, 'GET /artists?ids=': 1 }
-        : { 'GET /playlists/{id}': 1, 'GET /playlists/{id}/items': 3, 'GET /albums?ids=': 1, 'GET /albums/{id}': 3, 'GET /artists?ids=': 1, 'GET /artists/{id}': 3 },
+        ? { 'GET /playlists/{id}': 1, 'GET /playlists/{id}/items': 1, 'GET /playlists/{id}/tracks': 2, 'GET /albums?ids=': 1, 'GET /artists?ids=': 1 }
+        : { 'GET /playlists/{id}': 1, 'GET /playlists/{id}/items': 2, 'GET /albums?ids=': 1, 'GET /albums/{id}': 3, 'GET /artists?ids=': 1, 'GET /artists/{id}': 3 },
     );
+    expect(fake.urls.filter((u) => /^\/playlists\/[^/]+\/(items|tracks)/.test(u)).every((u) => !/[?&]offset=0\b/.test(u))).toBe(true);
+    expect(result.manifest.io.entries_skipped).toBe(1);
     expectNoIdTwice(fake);
     expect(fake.tokenRequests).toEqual(['client_credentials']);
     // The manifest counts the same requests.
@@ -90,44 +93,47 @@ describe.each(['full', 'dev'] as const)('Spotify jobs against the %s surface', (
     const source = mode === 'full' ? 'browse' : 'search';
     expect(await lakeRows(s3, dir)).toEqual({
       ...empty,
+      // The listing's null entry is skipped (not fatal), and ranks count albums.
       new_releases: [
         ['2GgpnYHvJYyQWGsJtYGbgh', 1n, source, true],
         ['5zT1JLIj9E57p3e1rFm9Uq', 2n, source, true],
         ['4aawyAB9vmqN3uQ7FjRGTy', 3n, source, true],
+        ['7dKSWnUdlpkB2tBx3nwH5G', 4n, source, true],
       ],
-      albums: expected.albums(mode, expected.ALL_ALBUMS),
-      album_artists: expected.albumArtists(expected.ALL_ALBUMS),
-      tracks: expected.tracks(mode, expected.ALL_TRACKS),
-      track_artists: expected.trackArtists(expected.ALL_TRACKS),
+      albums: expected.albums(mode, expected.NEW_RELEASE_ALBUMS),
+      album_artists: expected.albumArtists(expected.NEW_RELEASE_ALBUMS),
+      tracks: expected.tracks(mode, expected.NEW_RELEASE_TRACKS),
+      track_artists: expected.trackArtists(expected.NEW_RELEASE_TRACKS),
       artists: expected.artists(mode, expected.ALL_ARTISTS),
       artist_genres: expected.artistGenres(expected.ALL_ARTISTS),
       audio_features: mode === 'full' ? expected.audioFeatures() : [],
     });
-    // 3 releases served 2 a page; the Blue Album's third track needs /albums/{id}/tracks.
+    // 5 listing entries (one null) served 2 a page; the Blue Album's third track needs
+    // /albums/{id}/tracks; refused audio features cost one probe.
     expect(fake.counts()).toEqual(
       mode === 'full'
-        ? { 'GET /browse/new-releases': 2, 'GET /albums?ids=': 1, 'GET /albums/{id}/tracks': 1, 'GET /tracks?ids=': 1, 'GET /artists?ids=': 1, 'GET /audio-features?ids=': 1 }
+        ? { 'GET /browse/new-releases': 3, 'GET /albums?ids=': 1, 'GET /albums/{id}/tracks': 1, 'GET /tracks?ids=': 1, 'GET /artists?ids=': 1, 'GET /audio-features?ids=': 1 }
         : {
             'GET /browse/new-releases': 1,
-            'GET /search': 2,
+            'GET /search': 3,
             'GET /albums?ids=': 1,
-            'GET /albums/{id}': 3,
+            'GET /albums/{id}': 4,
             'GET /albums/{id}/tracks': 1,
             'GET /tracks?ids=': 1,
-            'GET /tracks/{id}': 6,
+            'GET /tracks/{id}': 7,
             'GET /artists?ids=': 1,
             'GET /artists/{id}': 3,
             'GET /audio-features?ids=': 1,
-            'GET /audio-features/{id}': 1,
           },
     );
+    expect(first.result.manifest.io.entries_skipped).toBe(1);
     expectNoIdTwice(fake);
     if (mode === 'dev') expect(fake.urls.filter((u) => u.startsWith('/search')).every((u) => /limit=10\b/.test(u))).toBe(true);
     expect(first.result.manifest.totals.rows_out).toBeGreaterThan(0);
 
     fake.requests.length = 0;
     const second = await runSpotify(spotifyNewReleasesJob, fake, s3);
-    expect(fake.counts()).toEqual(mode === 'full' ? { 'GET /browse/new-releases': 2 } : { 'GET /browse/new-releases': 1, 'GET /search': 2 });
+    expect(fake.counts()).toEqual(mode === 'full' ? { 'GET /browse/new-releases': 3 } : { 'GET /browse/new-releases': 1, 'GET /search': 3 });
     expect(second.result.manifest.totals.rows_out).toBe(0);
     expect(second.result.manifest.files).toEqual([]);
   });
@@ -187,6 +193,67 @@ describe('spotify-artists from the follow list', () => {
       await fake.stop();
       await s3.stop();
       cleanup();
+    }
+  });
+});
+
+describe('Development Mode costs and limits, made visible', () => {
+  let fake: FakeSpotify;
+  let s3: RunningS3;
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(async () => {
+    fake = await new FakeSpotify('dev').start();
+    s3 = await startS3();
+    ({ dir, cleanup } = tempDir());
+  });
+  afterEach(async () => {
+    await fake.stop();
+    await s3.stop();
+    cleanup();
+  });
+
+  test('a playlist the user does not own is skipped with a warning naming it; the others land', async () => {
+    const other = '3cEYpjA9oz9GiPac4AsH4n';
+    const { result, log } = await runSpotify(spotifyPlaylistJob, fake, s3, { SPOTIFY_PLAYLIST_PLAYLIST_IDS: `${other},${expected.PL}` });
+    const rows = await lakeRows(s3, dir);
+    expect(rows.playlists).toEqual(expected.playlists());
+    expect(rows.playlist_items).toEqual(expected.playlistItems());
+    const skipped = result.manifest.inputs.find((i) => i.name === `spotify:playlist:${other}`);
+    expect(skipped).toMatchObject({ status: 'ignored', rows_in: 0 });
+    expect(skipped?.reason).toMatch(/refuses the entries of playlist 3cEYpjA9oz9GiPac4AsH4n \(403\): Development Mode apps may read only playlists the user owns/);
+    expect(result.manifest.outcome.inputs_ignored).toBe(1);
+    expect(result.manifest.io.playlists_skipped).toBe(1);
+    expect(log.text).toMatch(/skipping playlist 3cEYpjA9oz9GiPac4AsH4n \(\\"Someone Else's Mix\\"\); the other playlists still land/);
+    expect(log.entries().at(-1)).toMatchObject({ message: 'run succeeded', inputs_ignored: 1 });
+  });
+
+  test('album tracks fetched one by one are remembered across runs, and track_details=false skips them', async () => {
+    const env = { SPOTIFY_ARTISTS_ARTIST_IDS: `spotify:artist:${WEEZER}` };
+    const first = await runSpotify(spotifyArtistsJob, fake, s3, env);
+    expect(fake.counts()['GET /tracks/{id}']).toBe(3);
+    expect(first.result.manifest.io['spotify_requests GET /tracks/{id}']).toBe(3);
+    fake.requests.length = 0;
+    const second = await runSpotify(spotifyArtistsJob, fake, s3, env);
+    // The Blue Album's three tracks were fetched by the committed first run: not again.
+    expect(fake.counts()['GET /tracks/{id}']).toBeUndefined();
+    expect(fake.counts()['GET /tracks?ids=']).toBeUndefined();
+    expect(second.result.manifest.tables['spotify/tracks']?.rows ?? 0).toBe(0);
+
+    // Without per-track details: no track requests at all; ISRC and popularity are NULL.
+    const fresh = await startS3();
+    try {
+      fake.requests.length = 0;
+      await runSpotify(spotifyArtistsJob, fake, fresh, { ...env, SPOTIFY_TRACK_DETAILS: 'false' });
+      expect(Object.keys(fake.counts()).filter((k) => k.includes('/tracks'))).toEqual(['GET /albums/{id}/tracks']);
+      const q = await lakeWarehouse(fresh, dir);
+      expect(await q('SELECT TRACK_ID, NAME, ALBUM_ID, ISRC, POPULARITY FROM RAW.SPOTIFY_TRACKS ORDER BY 1')).toEqual([
+        ['1KvmbGDZpKmHkRNbAkaQwi', 'Undone — "The Sweater Song"', '5zT1JLIj9E57p3e1rFm9Uq', null, null],
+        ['3sBjmBVF2FBmjYxaL1mE0U', 'Buddy Holly', '5zT1JLIj9E57p3e1rFm9Uq', null, null],
+        ['4Ey0PpMLDbVOv6UjYlDGNx', "Say It Ain't So", '5zT1JLIj9E57p3e1rFm9Uq', null, null],
+      ]);
+    } finally {
+      await fresh.stop();
     }
   });
 });

@@ -35,8 +35,9 @@ describe('Spotify views on the local warehouse, over lake files the jobs wrote',
       [2n, 'local', null, null, null, null],
       [3n, 'episode', '512ojhOuo1ktJprKbVcKyQ', null, null, null],
       [4n, 'unavailable', null, null, null, null],
-      [5n, 'track', '6fHLSJbh1aLbxVZCGOxXxA', 'The Funeral', 'Band of Horses', 'Everything All the Time'],
-      [6n, 'track', '0nrRP2bk19rLc0orkWPQk2', 'Wake Me Up', 'Avicii', 'True'],
+      // position 5: a null entry, skipped
+      [6n, 'track', '6fHLSJbh1aLbxVZCGOxXxA', 'The Funeral', 'Band of Horses', 'Everything All the Time'],
+      [7n, 'track', '0nrRP2bk19rLc0orkWPQk2', 'Wake Me Up', 'Avicii', 'True'],
     ]);
   });
 
@@ -44,6 +45,8 @@ describe('Spotify views on the local warehouse, over lake files the jobs wrote',
     expect(await q('SELECT TRACK_ID, ALBUM_NAME, RELEASE_DATE_START, PRIMARY_ARTIST_NAME FROM ANALYTICS.SPOTIFY_TRACKS_ENRICHED ORDER BY TRACK_ID')).toEqual([
       ['0nrRP2bk19rLc0orkWPQk2', 'True', new Date('2013-09-01T00:00:00Z'), 'Avicii'],
       ['1KvmbGDZpKmHkRNbAkaQwi', 'Weezer (Blue Album)', new Date('1994-01-01T00:00:00Z'), 'Weezer'],
+      // An album released "0000": its row exists, with no start date.
+      ['1pQ3zRiQ0SdbjeT7yiB7YV', 'Basement Demos', null, 'Band of Horses'],
       ['2TpxZ7JUBn3uw46aR7qd6V', 'Everything All the Time', new Date('2006-03-20T00:00:00Z'), 'Band of Horses'],
       ['3sBjmBVF2FBmjYxaL1mE0U', 'Weezer (Blue Album)', new Date('1994-01-01T00:00:00Z'), 'Weezer'],
       ['4Ey0PpMLDbVOv6UjYlDGNx', 'Weezer (Blue Album)', new Date('1994-01-01T00:00:00Z'), 'Weezer'],
@@ -61,6 +64,7 @@ describe('Spotify views on the local warehouse, over lake files the jobs wrote',
       [monday, 2n, 'Weezer (Blue Album)', 3n, 'Undone — "The Sweater Song"', 'Weezer'],
       [monday, 3n, 'Everything All the Time', 1n, 'The Funeral', 'Band of Horses'],
       [monday, 3n, 'Everything All the Time', 2n, 'The Great Salt Lake', 'Band of Horses'],
+      [monday, 4n, 'Basement Demos', 1n, 'Demo Take', 'Band of Horses'],
     ]);
   });
 });

@@ -21,8 +21,9 @@ interface Catalog {
   albums: (Json & { id: string; artists: string[]; tracks: string[] })[];
   tracks: (Json & { id: string; album: string; artists: string[]; isrc: string | null })[];
   audio_features: (Json & { id: string })[];
-  playlists: (Json & { id: string; owner: string; entries: Json[] })[];
-  new_releases: string[];
+  playlists: (Json & { id: string; owner: string; entries: (Json | null)[] })[];
+  /** Album ids as the listings send them; null is an entry the real API sends as null. */
+  new_releases: (string | null)[];
   followed_artists: string[];
   artist_albums: Record<string, string[]>;
 }
@@ -42,6 +43,8 @@ export const REFRESH_TOKEN = 'test-refresh-token-value';
 export const EXPIRED_REFRESH_TOKEN = 'expired-refresh-token-value';
 
 const PAGE_CAP = { entries: 3, newReleases: 2, search: 2, following: 1, artistAlbums: 10, albumTracks: 50 };
+/** Whose token the fake's user tokens are: in Development Mode only this user's playlists are readable. */
+const ME = 'spotifyuser';
 const EMBEDDED_ALBUM_TRACKS = 2;
 
 export class FakeSpotify extends LoopbackService {
@@ -226,7 +229,8 @@ export class FakeSpotify extends LoopbackService {
     );
   }
 
-  private entry(e: Json, field: 'item' | 'track'): Json {
+  private entry(e: Json | null, field: 'item' | 'track'): Json | null {
+    if (e === null) return null;
     const base = { added_at: e.added_at, added_by: e.added_by === null ? null : { id: e.added_by, type: 'user' }, is_local: Boolean(e.local) };
     if (typeof e.track === 'string') return { ...base, [field]: this.track(e.track) };
     if (e.local) {
@@ -257,14 +261,20 @@ export class FakeSpotify extends LoopbackService {
     if ((m = /^\/playlists\/([^/]+)$/.exec(path))) {
       const p = this.catalog.playlists.find((x) => x.id === m![1]);
       if (!p) return notFound;
-      const counted = { total: p.entries.length };
-      return [200, { id: p.id, name: p.name, description: p.description, owner: { id: p.owner, type: 'user' }, public: p.public, collaborative: p.collaborative, snapshot_id: p.snapshot_id, ...(dev ? { items: counted } : { tracks: counted }), external_urls: { spotify: `https://open.spotify.com/playlist/${p.id}` } }];
+      // As the real API does: the playlist carries the first page of its entries (under `items` on
+      // the 2026 surface, `tracks` on the older one). In Development Mode, a playlist of another
+      // user carries no entries (and /items answers 403).
+      const field = dev ? 'item' : 'track';
+      const readable = !dev || p.owner === ME;
+      const entries = readable ? this.page(p.entries.map((e) => this.entry(e, field)), new URLSearchParams({ limit: '100' }), PAGE_CAP.entries) : { total: p.entries.length };
+      return [200, { id: p.id, name: p.name, description: p.description, owner: { id: p.owner, type: 'user' }, public: p.public, collaborative: p.collaborative, snapshot_id: p.snapshot_id, [dev ? 'items' : 'tracks']: entries, external_urls: { spotify: `https://open.spotify.com/playlist/${p.id}` } }];
     }
     if ((m = /^\/playlists\/([^/]+)\/(items|tracks)$/.exec(path))) {
       if (dev && m[2] === 'tracks') return forbidden;
       if (!dev && m[2] === 'items') return notFound;
       const p = this.catalog.playlists.find((x) => x.id === m![1]);
       if (!p) return notFound;
+      if (dev && p.owner !== ME) return forbidden;
       return [200, this.page(p.entries.map((e) => this.entry(e, m![2] === 'items' ? 'item' : 'track')), params, PAGE_CAP.entries)];
     }
     if (path === '/albums') {
@@ -314,13 +324,13 @@ export class FakeSpotify extends LoopbackService {
     }
     if (path === '/browse/new-releases') {
       if (dev) return forbidden;
-      const albums = this.catalog.new_releases.map((id) => this.simpleAlbum(this.catalog.albums.find((a) => a.id === id)!));
+      const albums = this.catalog.new_releases.map((id) => (id === null ? null : this.simpleAlbum(this.catalog.albums.find((a) => a.id === id)!)));
       return [200, { albums: this.page(albums, params, PAGE_CAP.newReleases) }];
     }
     if (path === '/search') {
       if (dev && Number(params.get('limit') ?? 20) > 10) return badLimit;
       if (params.get('q') !== 'tag:new' || params.get('type') !== 'album') return [400, { error: { status: 400, message: 'unsupported query in the fake' } }];
-      const albums = this.catalog.new_releases.map((id) => this.simpleAlbum(this.catalog.albums.find((a) => a.id === id)!));
+      const albums = this.catalog.new_releases.map((id) => (id === null ? null : this.simpleAlbum(this.catalog.albums.find((a) => a.id === id)!)));
       return [200, { albums: this.page(albums, params, PAGE_CAP.search) }];
     }
     if (path === '/me/following') {

@@ -16,7 +16,7 @@ export async function spotifyClientFor(settings: SpotifySettings, ctx: RunContex
   const tokens = spotifyTokens();
   const before = tokens.requests;
   const api = new SpotifyApi(settings, tokens, ctx.io, ctx.log, ctx.signal);
-  return { client: new SpotifyClient(api, settings, ctx.log), done: () => ctx.io.add('spotify_token_requests', tokens.requests - before) };
+  return { client: new SpotifyClient(api, settings, ctx.log, ctx.io), done: () => ctx.io.add('spotify_token_requests', tokens.requests - before) };
 }
 
 /** Counts each record's reads and hands the batch on (records are yielded in batches). */

@@ -3,6 +3,7 @@ import type { RunContext } from '../../run/run-context';
 import type { Album, Artist, AudioFeatures, Playlist, PlaylistEntry, Track } from '../../sources/spotify/spotify-objects';
 import * as t from '../../tables/spotify';
 import type { TableDef } from '../../core/table';
+import { parseDate } from '../../core/values';
 
 /** What the Spotify jobs extract: objects already validated at the API boundary. */
 export type SpotifyRecord =
@@ -46,13 +47,14 @@ export function countReads(ctx: RunContext, record: SpotifyRecord): void {
   }
 }
 
-/** `1981` → 1981-01-01, `1981-12` → 1981-12-01, `1981-12-15` as is; anything else NULL. */
+/**
+ * `1981` → 1981-01-01, `1981-12` → 1981-12-01, `1981-12-15` as is; anything that is not a real day
+ * (Spotify sends `0000` for an unknown date) NULL — the album row still lands, with the raw text.
+ */
 export function releaseDateStart(date: string | null): string | null {
   if (date === null) return null;
-  if (/^\d{4}$/.test(date)) return `${date}-01-01`;
-  if (/^\d{4}-\d{2}$/.test(date)) return `${date}-01`;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
-  return null;
+  const start = /^\d{4}$/.test(date) ? `${date}-01-01` : /^\d{4}-\d{2}$/.test(date) ? `${date}-01` : date;
+  return parseDate(start) ?? null;
 }
 
 /** Spotify times are ISO-8601 UTC (`2024-06-25T17:43:13Z`); whole seconds keep the lake's form. */

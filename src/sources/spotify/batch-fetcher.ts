@@ -72,6 +72,13 @@ export class BatchFetcher<T> {
         return await attempt;
       } catch (error) {
         if (!(error instanceof SpotifyHttpError) || (error.status !== 403 && error.status !== 404)) throw error;
+        // A deprecated endpoint refused in batch is refused one id at a time too: one probe, not two.
+        if (this.options.deprecated) {
+          if (this.markUnavailable()) {
+            this.log.warn(`Spotify ${this.options.path} is unavailable to this app (${error.status}); skipping ${this.options.name} for the rest of the run`);
+          }
+          return ids.map(() => null);
+        }
         if (this.mode === 'batch') {
           this.mode = 'single';
           this.log.warn(`Spotify refuses the batch endpoint ${this.options.path}?ids= (${error.status}); fetching ${this.options.name} one id at a time for the rest of the run`);

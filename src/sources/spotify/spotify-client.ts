@@ -1,4 +1,5 @@
 import { PermanentError } from '../../core/errors';
+import type { IoCounters } from '../../run/io-counters';
 import { JsonShape } from '../../core/json-shape';
 import type { Logger } from '../../core/log';
 import { BatchFetcher } from './batch-fetcher';
@@ -28,6 +29,19 @@ export interface NewRelease {
   source: 'browse' | 'search';
 }
 
+/**
+ * Spotify refuses a playlist's entries (403): a Development Mode app may read only playlists the
+ * user owns or collaborates on. The job skips that playlist and lands the others.
+ */
+export class PlaylistRefusedError extends PermanentError {
+  constructor(readonly playlistId: string) {
+    super(
+      `Spotify refuses the entries of playlist ${playlistId} (403): Development Mode apps may read only playlists the user ` +
+        'owns or collaborates on; set SPOTIFY_REFRESH_TOKEN from `soundlake spotify login` as that user, or use an app with extended quota',
+    );
+  }
+}
+
 /** Search offsets stop here (Spotify refuses offsets past 1000). */
 const SEARCH_MAX_OFFSET = 1000;
 
@@ -41,16 +55,32 @@ export class SpotifyClient {
   private artistAlbumsLimit = 50;
   private newReleasesSource: 'browse' | 'search' = 'browse';
 
+  private readonly warnedNulls = new Set<string>();
+
   constructor(
     private readonly api: SpotifyApi,
     private readonly settings: SpotifySettings,
     private readonly log: Logger,
+    private readonly io: IoCounters,
   ) {
     const market = { market: settings.market };
     this.albums = new BatchFetcher(api, log, { name: 'albums', batchSize: 20, path: '/albums', read: readAlbum, query: market });
     this.artists = new BatchFetcher(api, log, { name: 'artists', batchSize: 50, path: '/artists', read: readArtist });
     this.tracks = new BatchFetcher(api, log, { name: 'tracks', batchSize: 50, path: '/tracks', read: readTrack, query: market });
     this.audioFeatures = new BatchFetcher(api, log, { name: 'audio_features', batchSize: 100, path: '/audio-features', read: readAudioFeatures, deprecated: true });
+  }
+
+  /** Null entries in a page are skipped, counted in the manifest (`entries_skipped`) and logged once per endpoint. */
+  private skipNulls<T>(page: Page<T>, endpoint: string): Page<T> {
+    if (page.skipped > 0) {
+      this.io.add('entries_skipped', page.skipped);
+      this.io.add(`entries_skipped ${endpoint}`, page.skipped);
+      if (!this.warnedNulls.has(endpoint)) {
+        this.warnedNulls.add(endpoint);
+        this.log.warn(`Spotify ${endpoint} sent null entries; skipping them (counted in the manifest as entries_skipped)`);
+      }
+    }
+    return page;
   }
 
   async playlist(id: string): Promise<Playlist> {
@@ -60,11 +90,21 @@ export class SpotifyClient {
   }
 
   /**
-   * A playlist's entries in order: /playlists/{id}/items (entries under `item`), or the older
-   * /playlists/{id}/tracks (entries under `track`) where /items does not exist.
+   * A playlist's entries in order, with their positions: the first page GET /playlists/{id} already
+   * carried, then /playlists/{id}/items (entries under `item`), or the older /playlists/{id}/tracks
+   * (entries under `track`) where /items does not exist, from where that page ended.
    */
-  async *playlistEntries(id: string): AsyncGenerator<PlaylistEntry[]> {
+  async *playlistEntries(playlist: Playlist): AsyncGenerator<{ position: number; entry: PlaylistEntry }[]> {
+    const id = playlist.id;
     let offset = 0;
+    const first = playlist.firstPage;
+    if (first) {
+      this.skipNulls(first, 'GET /playlists/{id}');
+      if (first.items.length > 0) yield first.items.map((entry, i) => ({ position: first.positions[i], entry }));
+      offset = first.received;
+      if (first.received === 0 || (first.total !== null && offset >= first.total)) return;
+    }
+    let firstRequest = true;
     for (;;) {
       const field = this.playlistItemsPath === 'items' ? 'item' : 'track';
       const endpoint = `GET /playlists/{id}/${this.playlistItemsPath}`;
@@ -72,24 +112,24 @@ export class SpotifyClient {
       try {
         body = await this.api.get(`/playlists/${id}/${this.playlistItemsPath}`, { limit: 50, offset, market: this.settings.market }, endpoint);
       } catch (error) {
-        if (error instanceof SpotifyHttpError && error.status === 404 && this.playlistItemsPath === 'items' && offset === 0) {
+        if (error instanceof SpotifyHttpError && error.status === 404 && this.playlistItemsPath === 'items' && firstRequest) {
           this.playlistItemsPath = 'tracks';
           this.log.warn('Spotify has no /playlists/{id}/items here; using /playlists/{id}/tracks for the rest of the run');
           continue;
         }
-        if (error instanceof SpotifyHttpError && error.status === 403) {
-          throw new PermanentError(
-            `Spotify refuses the entries of playlist ${id} (403). Development Mode apps may read only playlists the user ` +
-              'owns or collaborates on: set SPOTIFY_REFRESH_TOKEN from `soundlake spotify login` as that user, or use an app with extended quota',
-          );
-        }
+        if (error instanceof SpotifyHttpError && error.status === 403) throw new PlaylistRefusedError(id);
         throw error;
       }
+      firstRequest = false;
       const j = new JsonShape(`Spotify ${endpoint}`);
-      const page = readPage(j, body, 'response', (v, p) => readPlaylistEntry(j, v, p, field));
-      if (page.items.length > 0) yield page.items;
-      offset += page.items.length;
-      if (page.items.length === 0 || (page.total !== null && offset >= page.total)) return;
+      const page = this.skipNulls(
+        readPage(j, body, 'response', (v, p) => readPlaylistEntry(j, v, p, field)),
+        endpoint,
+      );
+      const start = offset;
+      if (page.items.length > 0) yield page.items.map((entry, i) => ({ position: start + page.positions[i], entry }));
+      offset += page.received;
+      if (page.received === 0 || (page.total !== null && offset >= page.total)) return;
     }
   }
 
@@ -115,11 +155,14 @@ export class SpotifyClient {
         throw error;
       }
       const j = new JsonShape(`Spotify ${endpoint}`);
-      const page = readPage(j, j.object(body, 'response').albums, 'response.albums', (v, p) => j.string(j.object(v, p).id, `${p}.id`));
+      const page = this.skipNulls(
+        readPage(j, j.object(body, 'response').albums, 'response.albums', (v, p) => j.string(j.object(v, p).id, `${p}.id`)),
+        endpoint,
+      );
       const releases = page.items.slice(0, max - rank).map((albumId) => ({ albumId, rank: ++rank, source }));
       if (releases.length > 0) yield releases;
-      offset += page.items.length;
-      if (page.items.length === 0 || (page.total !== null && offset >= page.total) || (source === 'search' && offset >= SEARCH_MAX_OFFSET)) return;
+      offset += page.received;
+      if (page.received === 0 || (page.total !== null && offset >= page.total) || (source === 'search' && offset >= SEARCH_MAX_OFFSET)) return;
     }
   }
 
@@ -140,24 +183,32 @@ export class SpotifyClient {
         throw error;
       }
       const j = new JsonShape(`Spotify ${endpoint}`);
-      const page = readPage(j, body, 'response', (v, p) => j.string(j.object(v, p).id, `${p}.id`));
+      const page = this.skipNulls(
+        readPage(j, body, 'response', (v, p) => j.string(j.object(v, p).id, `${p}.id`)),
+        endpoint,
+      );
       if (page.items.length > 0) yield page.items;
-      offset += page.items.length;
-      if (page.items.length === 0 || (page.total !== null && offset >= page.total)) return;
+      offset += page.received;
+      if (page.received === 0 || (page.total !== null && offset >= page.total)) return;
     }
   }
 
   /** Every track of an album: the page embedded in the album, then /albums/{id}/tracks for the rest. */
   async albumTracks(album: Album): Promise<SimpleTrack[]> {
     const tracks = [...album.tracks];
+    let offset = album.tracks.length;
     const total = album.tracksTotal ?? tracks.length;
     const endpoint = 'GET /albums/{id}/tracks';
-    while (tracks.length < total) {
-      const body = await this.api.get(`/albums/${album.id}/tracks`, { limit: 50, offset: tracks.length, market: this.settings.market }, endpoint);
+    while (offset < total) {
+      const body = await this.api.get(`/albums/${album.id}/tracks`, { limit: 50, offset, market: this.settings.market }, endpoint);
       const j = new JsonShape(`Spotify ${endpoint}`);
-      const page = readPage(j, body, 'response', (v, p) => readSimpleTrack(j, v, p));
-      if (page.items.length === 0) break;
+      const page = this.skipNulls(
+        readPage(j, body, 'response', (v, p) => readSimpleTrack(j, v, p)),
+        endpoint,
+      );
+      if (page.received === 0) break;
       tracks.push(...page.items);
+      offset += page.received;
     }
     return tracks;
   }
@@ -169,10 +220,13 @@ export class SpotifyClient {
     for (;;) {
       const body = await this.api.get('/me/following', { type: 'artist', limit: 50, ...(after ? { after } : {}) }, endpoint);
       const j = new JsonShape(`Spotify ${endpoint}`);
-      const page: Page<Artist> = readPage(j, j.object(body, 'response').artists, 'response.artists', (v, p) => readArtist(j, v, p));
+      const page: Page<Artist> = this.skipNulls(
+        readPage(j, j.object(body, 'response').artists, 'response.artists', (v, p) => readArtist(j, v, p)),
+        endpoint,
+      );
       if (page.items.length > 0) yield page.items;
       after = page.after;
-      if (!after || page.items.length === 0) return;
+      if (!after || page.received === 0) return;
     }
   }
 }

@@ -61,6 +61,8 @@ export interface Album {
 }
 
 export interface Playlist {
+  /** The first page of entries embedded in GET /playlists/{id} (under `items`, or `tracks` on the older surface), when present. */
+  firstPage: Page<PlaylistEntry> | null;
   id: string;
   name: string;
   description: string | null;
@@ -95,7 +97,14 @@ export interface AudioFeatures {
 }
 
 export interface Page<T> {
+  /** The entries that are not null. */
   items: T[];
+  /** Each item's index in the page as received (a null entry takes a place too). */
+  positions: number[];
+  /** Entries as received, nulls included: what the next offset advances by. */
+  received: number;
+  /** Null entries skipped (search and paging endpoints send them). */
+  skipped: number;
   total: number | null;
   /** Cursor for cursor-paged lists (followed artists). */
   after: string | null;
@@ -162,7 +171,8 @@ export function readAlbum(j: JsonShape, value: unknown, path: string): Album {
     albumType: j.optionalString(o.album_type, `${path}.album_type`),
     releaseDate: j.optionalString(o.release_date, `${path}.release_date`),
     releaseDatePrecision: j.optionalString(o.release_date_precision, `${path}.release_date_precision`),
-    totalTracks: j.optionalNumber(o.total_tracks, `${path}.total_tracks`),
+    // Some responses omit total_tracks; the embedded page's total says the same.
+    totalTracks: j.optionalNumber(o.total_tracks, `${path}.total_tracks`) ?? (tracks ? j.optionalNumber(tracks.total, `${path}.tracks.total`) : null),
     label: j.optionalString(o.label, `${path}.label`),
     upc: j.optionalString(externalIds.upc, `${path}.external_ids.upc`),
     popularity: j.optionalNumber(o.popularity, `${path}.popularity`),
@@ -176,9 +186,15 @@ export function readAlbum(j: JsonShape, value: unknown, path: string): Album {
 export function readPlaylist(j: JsonShape, value: unknown, path: string): Playlist {
   const o = j.object(value, path);
   const owner = o.owner === undefined || o.owner === null ? null : j.object(o.owner, `${path}.owner`);
-  // The item count sits under `items` on the 2026 surface and under `tracks` on the older one.
-  const counted = [o.items, o.tracks].find((v) => typeof v === 'object' && v !== null) as Record<string, unknown> | undefined;
+  // The entries sit under `items` on the 2026 surface and under `tracks` on the older one: a page
+  // ({items, total, …}) whose first entries the playlist object already carries.
+  const under = typeof o.items === 'object' && o.items !== null ? 'items' : typeof o.tracks === 'object' && o.tracks !== null ? 'tracks' : null;
+  const counted = under ? j.object(o[under], `${path}.${under}`) : undefined;
+  const field = under === 'items' ? 'item' : 'track';
+  const firstPage =
+    counted && Array.isArray(counted.items) ? readPage(j, counted, `${path}.${under}`, (v, p) => readPlaylistEntry(j, v, p, field)) : null;
   return {
+    firstPage,
     id: j.string(o.id, `${path}.id`),
     name: j.string(o.name, `${path}.name`),
     description: j.optionalString(o.description, `${path}.description`),
@@ -231,8 +247,19 @@ export function readAudioFeatures(j: JsonShape, value: unknown, path: string): A
 export function readPage<T>(j: JsonShape, value: unknown, path: string, item: (v: unknown, p: string) => T): Page<T> {
   const o = j.object(value, path);
   const cursors = o.cursors === undefined || o.cursors === null ? null : j.object(o.cursors, `${path}.cursors`);
+  const raw = j.array(o.items, `${path}.items`);
+  const items: T[] = [];
+  const positions: number[] = [];
+  raw.forEach((v, i) => {
+    if (v === null) return;
+    items.push(item(v, `${path}.items[${i}]`));
+    positions.push(i);
+  });
   return {
-    items: j.array(o.items, `${path}.items`).map((v, i) => item(v, `${path}.items[${i}]`)),
+    items,
+    positions,
+    received: raw.length,
+    skipped: raw.length - items.length,
     total: j.optionalNumber(o.total, `${path}.total`),
     after: cursors ? j.optionalString(cursors.after, `${path}.cursors.after`) : null,
   };

@@ -12,6 +12,11 @@ export interface SpotifySettings {
   retryBaseMs: number;
   redirectUri: string;
   audioFeatures: boolean;
+  /**
+   * Fetch each album track's full object (for ISRC and popularity). In Development Mode that is one
+   * request per track; tracks fetched by earlier committed runs are remembered in the job's state.
+   */
+  trackDetails: boolean;
   clientId: string;
   clientSecret: string;
   /** Set for user data (followed artists, own playlists on Development Mode apps). */
@@ -43,6 +48,7 @@ export function readSpotifySettings(config: Config, options: { requireCredential
     retryBaseMs: config.int('spotify', 'retry_base_ms', { min: 1, max: 60_000, unit: 'milliseconds' }),
     redirectUri: url(config, 'redirect_uri'),
     audioFeatures: config.bool('spotify', 'audio_features'),
+    trackDetails: config.bool('spotify', 'track_details'),
     clientId,
     clientSecret,
     refreshToken: readSecret('SPOTIFY_REFRESH_TOKEN', config.env),
