@@ -35,7 +35,8 @@ async function freshS3Setup(): Promise<Setup & { lake: Store; landing: Store }> 
     landingUrl: `s3://${s3.bucket}/landing-${lakeNo}`,
     // Few attempts, so a persistent fault ends the run quickly; a short lease, so a lease the failed
     // run could not release (its PutObject failing too) expires before the next run.
-    env: { ...s3.env, S3_MAX_ATTEMPTS: '3', RUN_LEASE_SECONDS: '1' },
+    // A short request timeout: a request the front leaves unanswered under load fails and is retried.
+    env: { ...s3.env, S3_MAX_ATTEMPTS: '3', RUN_LEASE_SECONDS: '1', S3_REQUEST_TIMEOUT_MS: '5000' },
   };
   const { lake, landing } = await stores(setup);
   await putLanding(landingDir, landing);
@@ -73,6 +74,9 @@ afterAll(async () => {
 });
 
 afterEach(() => s3.front.clearFaults());
+
+// Each scenario is one or two runs (about 1 s each); the margin is for a loaded CI machine.
+jest.setTimeout(180_000);
 
 const OPS: S3Op[] = ['PutObject', 'CopyObject', 'DeleteObject', 'GetObject', 'HeadObject', 'ListObjects'];
 
