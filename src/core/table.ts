@@ -6,10 +6,10 @@
 
 export type ColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'json';
 
-export interface Column {
-  name: string;
-  type: ColumnType;
-  nullable: boolean;
+export interface Column<N extends string = string, T extends ColumnType = ColumnType, Nl extends boolean = boolean> {
+  name: N;
+  type: T;
+  nullable: Nl;
   description: string;
 }
 
@@ -18,12 +18,17 @@ export type Value = string | number | boolean | null;
 /** A row's values in the table's column order (lineage columns are added by the writer). */
 export type Row = Value[];
 
-export interface TableDef {
+/**
+ * A table; `C` keeps each column's name, type and nullability as types, so a record for the table
+ * (`RecordOf<typeof table>`) is checked by the compiler: every column by name, no other key, each
+ * value of its column's type.
+ */
+export interface TableDef<C extends readonly Column[] = readonly Column[]> {
   /** Source folder in the lake: raw/{source}/{table}/… */
   source: string;
   name: string;
   description: string;
-  columns: readonly Column[];
+  columns: C;
   /** Columns that identify a row (NULL is a value here); the warehouse views keep the latest row per key. */
   primaryKey: readonly string[];
   /** A timestamp or date column whose day partitions the files; null: the run's logical date. */
@@ -38,14 +43,33 @@ export const LINEAGE_COLUMNS: readonly Column[] = [
   { name: '_extracted_at', type: 'timestamp', nullable: false, description: 'When that run started (UTC).' },
 ];
 
-export const col = (name: string, type: ColumnType, description: string, nullable = true): Column => ({
-  name,
-  type,
-  nullable,
-  description,
-});
+/** A column; nullable unless `false` is passed. */
+export function col<N extends string, T extends ColumnType, Nl extends boolean = true>(name: N, type: T, description: string, nullable?: Nl): Column<N, T, Nl> {
+  return { name, type, nullable: (nullable ?? true) as Nl, description };
+}
 
-export function defineTable(def: Omit<TableDef, 'dedupeWithinRun'> & { dedupeWithinRun?: boolean }): TableDef {
+type ValueOfType<T extends ColumnType> = T extends 'integer' | 'number' ? number : T extends 'boolean' ? boolean : string;
+type ColumnValue<C extends Column> = ValueOfType<C['type']> | (C['nullable'] extends false ? never : null);
+
+/** A row of a table keyed by column name, each value typed from its column. */
+export type RecordOf<T extends TableDef> = { [C in T['columns'][number] as C['name']]: ColumnValue<C> };
+
+/** A row as text, keyed by column name (from a file: parsed and validated by column type). */
+export type TextRecordOf<T extends TableDef> = { [C in T['columns'][number] as C['name']]: string | undefined };
+
+/** A text record → its fields in the table's column order. */
+export function textFieldsOf<T extends TableDef>(table: T, record: TextRecordOf<T>): (string | undefined)[] {
+  const values = record as Record<string, string | undefined>;
+  return table.columns.map((c) => values[c.name]);
+}
+
+/** A record → the row in the table's column order. */
+export function rowOf<T extends TableDef>(table: T, record: RecordOf<T>): Row {
+  const values = record as Record<string, Value>;
+  return table.columns.map((c) => values[c.name]);
+}
+
+export function defineTable<const C extends readonly Column[]>(def: Omit<TableDef<C>, 'dedupeWithinRun'> & { dedupeWithinRun?: boolean }): TableDef<C> {
   const names = new Set(def.columns.map((c) => c.name));
   if (names.size !== def.columns.length) throw new Error(`table ${def.name}: duplicate column names`);
   for (const key of def.primaryKey) {

@@ -1,6 +1,7 @@
 import { closeAtExit } from '../connections/connection';
 import { launchBrowser } from '../connections/browser';
 import { SourceChangedError } from '../core/errors';
+import { textFieldsOf, type TextRecordOf } from '../core/table';
 import { distrokidErrorPrefix, distrokidLandingPrefix } from '../lake/keys';
 import type { RunContext } from '../run/run-context';
 import { bankDetailsPage, bankPage, Dashboard, statsPage, STORE_PICKER } from '../sources/distrokid/dashboard';
@@ -20,30 +21,30 @@ const storeOf = (data: string) => (data === 'streams' ? 'spotify' : data);
 /** Picker values that are sales, not streams (labelled "iTunes + Amazon (Sales)"): not daily streams. */
 const SALES_VIEWS = new Set(['downloads']);
 
-function earningsValues(record: Extract<DistrokidRecord, { kind: 'earnings' }>): (string | undefined)[] {
+/** A report line as text keyed by column name (the compiler checks every column of the table). */
+function earningsText(record: Extract<DistrokidRecord, { kind: 'earnings' }>): TextRecordOf<typeof earnings> {
   const v = record.line.values;
-  const extra = Object.keys(record.line.extra).length > 0 ? JSON.stringify(record.line.extra) : undefined;
-  return [
-    record.line.rowHash,
-    v.reporting_date,
-    v.sale_month,
-    v.store,
-    v.artist,
-    v.title,
-    v.isrc,
-    v.upc,
-    v.quantity,
-    v.team_percentage,
-    v.item_type,
-    v.country,
-    v.songwriter_royalties_withheld_usd,
-    v.earnings_usd,
-    v.date_inserted,
-    v.recoup_usd,
-    extra,
-    record.file,
-    String(record.line.line),
-  ];
+  return {
+    row_hash: record.line.rowHash,
+    reporting_date: v.reporting_date,
+    sale_month: v.sale_month,
+    store: v.store,
+    artist: v.artist,
+    title: v.title,
+    isrc: v.isrc,
+    upc: v.upc,
+    quantity: v.quantity,
+    team_percentage: v.team_percentage,
+    item_type: v.item_type,
+    country: v.country,
+    songwriter_royalties_withheld_usd: v.songwriter_royalties_withheld_usd,
+    earnings_usd: v.earnings_usd,
+    date_inserted: v.date_inserted,
+    recoup_usd: v.recoup_usd,
+    extra: Object.keys(record.line.extra).length > 0 ? JSON.stringify(record.line.extra) : undefined,
+    report_file: record.file,
+    report_line: String(record.line.line),
+  };
 }
 
 async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGenerator<DistrokidRecord[]> {
@@ -116,11 +117,11 @@ export const distrokidJob: Job<DistrokidSettings, DistrokidRecord> = {
   extract: scrape,
   transform(record, emit) {
     if (record.kind === 'streams') {
-      emit.row(streamsDaily, [record.date, record.store, record.artist, record.track, record.streams], { input: `distrokid:${record.page}` });
+      emit.record(streamsDaily, { date: record.date, store: record.store, artist: record.artist, track: record.track, streams: record.streams }, { input: `distrokid:${record.page}` });
       return;
     }
     const origin = { input: `distrokid:${record.file}`, line: record.line.line };
-    const values = earningsValues(record);
+    const values = textFieldsOf(earnings, earningsText(record));
     if (record.line.problem) emit.reject(earnings, record.line.problem, values, origin);
     else emit.text(earnings, values, origin);
   },

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Value } from '../core/table';
+import type { TableDef, Value } from '../core/table';
+import type { ColumnChecks } from '../core/row-validation';
 import { PermanentError } from '../core/errors';
 import { LocalStore } from '../lake/local-store';
 import { openStore } from '../lake/open-store';
@@ -21,7 +22,7 @@ export interface ListeningEventsConfig {
 }
 
 /** Checks beyond the type, by column index. */
-const CHECKS = new Map([
+const CHECKS = new Map<TableDef, ColumnChecks>([
   [songs, new Map([[songs.columns.findIndex((c) => c.name === 'duration_ms'), (v: Value) => ((v as number) < 0 ? 'negative' : undefined)]])],
   [users, new Map([[users.columns.findIndex((c) => c.name === 'user_age'), (v: Value) => ((v as number) < 0 ? 'negative' : undefined)]])],
 ]);

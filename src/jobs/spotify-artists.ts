@@ -4,7 +4,7 @@ import { readSpotifySettings, type SpotifySettings } from '../sources/spotify/sp
 import * as t from '../tables/spotify';
 import type { Job } from './job';
 import { expandAlbums, stateIds } from './spotify-new-releases';
-import { counted, spotifyClientFor } from './spotify/spotify-job-context';
+import { spotifyClientFor } from './spotify/spotify-job-context';
 import { transformSpotify, type SpotifyRecord } from './spotify/spotify-records';
 
 export interface SpotifyArtistsConfig {
@@ -42,7 +42,7 @@ export const spotifyArtistsJob: Job<SpotifyArtistsConfig, SpotifyRecord> = {
           artistIds.add(artist.id);
           records.push({ kind: 'followed_artist', artistId: artist.id, asOf: ctx.logicalDate });
         }
-        yield counted(ctx, records);
+        yield records;
       }
     }
     const albumIds = new Set<string>();
@@ -50,7 +50,7 @@ export const spotifyArtistsJob: Job<SpotifyArtistsConfig, SpotifyRecord> = {
       for await (const ids of client.artistAlbumIds(artistId)) for (const id of ids) albumIds.add(id);
     }
     const knownTrackIds = stateIds(ctx.state.previous, 'detailed_track_ids', 'spotify-artists');
-    yield* expandAlbums(client, ctx, albumIds, { audioFeatures: false, trackDetails: config.spotify.trackDetails, knownTrackIds, artistIds });
+    yield* expandAlbums(client, albumIds, { audioFeatures: false, trackDetails: config.spotify.trackDetails, knownTrackIds, artistIds });
     ctx.state.set({ detailed_track_ids: [...knownTrackIds].sort() });
     done();
   },

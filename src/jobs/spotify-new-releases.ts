@@ -1,10 +1,9 @@
 import { JsonShape } from '../core/json-shape';
 import { readSpotifySettings, type SpotifySettings } from '../sources/spotify/spotify-settings';
 import type { SpotifyClient } from '../sources/spotify/spotify-client';
-import type { RunContext } from '../run/run-context';
 import * as t from '../tables/spotify';
 import type { Job } from './job';
-import { counted, referencedIds, spotifyClientFor } from './spotify/spotify-job-context';
+import { referencedIds, spotifyClientFor } from './spotify/spotify-job-context';
 import { transformSpotify, type SpotifyRecord } from './spotify/spotify-records';
 import type { Album, Track } from '../sources/spotify/spotify-objects';
 
@@ -32,9 +31,9 @@ export interface ExpandOptions {
 }
 
 /** Albums, their tracks, artists and audio features, yielded as records. */
-export async function* expandAlbums(client: SpotifyClient, ctx: RunContext, albumIds: Iterable<string>, options: ExpandOptions): AsyncGenerator<SpotifyRecord[]> {
+export async function* expandAlbums(client: SpotifyClient, albumIds: Iterable<string>, options: ExpandOptions): AsyncGenerator<SpotifyRecord[]> {
   const albums = await client.albums.getMany(albumIds);
-  yield counted(ctx, [...albums.values()].map((album) => ({ kind: 'album' as const, album })));
+  yield [...albums.values()].map((album) => ({ kind: 'album' as const, album }));
   const listed = new Map<string, Track>();
   for (const album of albums.values() as Iterable<Album>) {
     for (const track of await client.albumTracks(album)) {
@@ -48,15 +47,15 @@ export async function* expandAlbums(client: SpotifyClient, ctx: RunContext, albu
     tracks = [...fetched.values()];
     for (const id of fetched.keys()) options.knownTrackIds.add(id);
   }
-  yield counted(ctx, tracks.map((track) => ({ kind: 'track' as const, track })));
+  yield tracks.map((track) => ({ kind: 'track' as const, track }));
   const { artistIds } = referencedIds(tracks);
   for (const id of options.artistIds ?? []) artistIds.add(id);
   for (const album of albums.values()) for (const artist of album.artists) if (artist.id) artistIds.add(artist.id);
   const artists = await client.artists.getMany(artistIds);
-  yield counted(ctx, [...artists.values()].map((artist) => ({ kind: 'artist' as const, artist })));
+  yield [...artists.values()].map((artist) => ({ kind: 'artist' as const, artist }));
   if (options.audioFeatures && listed.size > 0) {
     const features = await client.audioFeatures.getMany(listed.keys());
-    yield counted(ctx, [...features.values()].map((f) => ({ kind: 'audio_features' as const, features: f })));
+    yield [...features.values()].map((f) => ({ kind: 'audio_features' as const, features: f }));
   }
 }
 
@@ -85,11 +84,11 @@ export const spotifyNewReleasesJob: Job<SpotifyNewReleasesConfig, SpotifyRecord>
         fresh.push(release.albumId);
         records.push({ kind: 'new_release', albumId: release.albumId, rank: release.rank, source: release.source, firstSeenAt: ctx.extractedAt });
       }
-      yield counted(ctx, records);
+      yield records;
     }
     ctx.log.info('new releases', { listed_new: fresh.length, already_seen: seen.size });
     if (fresh.length > 0) {
-      yield* expandAlbums(client, ctx, fresh, { audioFeatures: config.spotify.audioFeatures, trackDetails: config.spotify.trackDetails, knownTrackIds });
+      yield* expandAlbums(client, fresh, { audioFeatures: config.spotify.audioFeatures, trackDetails: config.spotify.trackDetails, knownTrackIds });
     }
     ctx.state.set({ seen_album_ids: [...seen, ...fresh].sort(), detailed_track_ids: [...knownTrackIds].sort() });
     done();

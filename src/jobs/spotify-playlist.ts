@@ -5,7 +5,7 @@ import { SourceChangedError } from '../core/errors';
 import * as t from '../tables/spotify';
 import type { Job } from './job';
 import { PlaylistRefusedError } from '../sources/spotify/spotify-client';
-import { counted, referencedIds, spotifyClientFor } from './spotify/spotify-job-context';
+import { referencedIds, spotifyClientFor } from './spotify/spotify-job-context';
 import { transformSpotify, type SpotifyRecord } from './spotify/spotify-records';
 
 export interface SpotifyPlaylistConfig {
@@ -49,10 +49,10 @@ export const spotifyPlaylistJob: Job<SpotifyPlaylistConfig, SpotifyRecord> = {
             }
           }
           yielded = true;
-          yield counted(ctx, pending);
+          yield pending;
           pending = [];
         }
-        if (pending.length > 0) yield counted(ctx, pending);
+        if (pending.length > 0) yield pending;
       } catch (error) {
         if (!(error instanceof PlaylistRefusedError) || yielded) throw error;
         ctx.log.warn(`skipping playlist ${playlistId} ("${playlist.name}"); the other playlists still land: ${error.message}`);
@@ -63,9 +63,9 @@ export const spotifyPlaylistJob: Job<SpotifyPlaylistConfig, SpotifyRecord> = {
     const { albumIds, artistIds } = referencedIds(tracks.values());
     const albums = await client.albums.getMany(albumIds);
     for (const album of albums.values()) for (const artist of album.artists) if (artist.id) artistIds.add(artist.id);
-    yield counted(ctx, [...albums.values()].map((album) => ({ kind: 'album' as const, album })));
+    yield [...albums.values()].map((album) => ({ kind: 'album' as const, album }));
     const artists = await client.artists.getMany(artistIds);
-    yield counted(ctx, [...artists.values()].map((artist) => ({ kind: 'artist' as const, artist })));
+    yield [...artists.values()].map((artist) => ({ kind: 'artist' as const, artist }));
     done();
   },
 

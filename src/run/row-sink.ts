@@ -1,7 +1,7 @@
 import { formatRow } from '../core/csv-row';
 import { DelimitedParser } from '../core/delimited-parser';
 import { coerceRow, validateRow, type ColumnChecks } from '../core/row-validation';
-import { columnIndex, qualifiedName, rejectsTable, type ColumnType, type Row, type TableDef } from '../core/table';
+import { columnIndex, qualifiedName, rejectsTable, rowOf, type ColumnType, type RecordOf, type Row, type TableDef } from '../core/table';
 import type { PartitionedWriter } from '../lake/partitioned-writer';
 import type { Origin, RowEmitter } from './row-emitter';
 import type { InputLedger } from './input-ledger';
@@ -73,6 +73,10 @@ export class RowSink implements RowEmitter {
     const problem = validateRow(table, row);
     if (problem !== undefined) this.reject(table, problem, row.map(asText), origin);
     else this.accept(table, row, origin);
+  }
+
+  record<T extends TableDef>(table: T, record: RecordOf<T>, origin: Origin): void {
+    this.row(table, rowOf(table, record), origin);
   }
 
   text(table: TableDef, fields: readonly (string | undefined)[], origin: Origin, checks?: ColumnChecks): void {

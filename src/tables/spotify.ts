@@ -1,12 +1,13 @@
-import { col, defineTable } from '../core/table';
+import { col, defineTable, type Column, type TableDef } from '../core/table';
 
 /**
  * Tables of the Spotify jobs, under raw/spotify/. Every table is partitioned by the run's date and
  * keeps one row per key within a run. Fields some apps no longer receive (popularity, followers,
  * label) are NULL there.
  */
-const spotify = (def: Omit<Parameters<typeof defineTable>[0], 'source' | 'partitionBy' | 'dedupeWithinRun'>) =>
-  defineTable({ ...def, source: 'spotify', partitionBy: null, dedupeWithinRun: true });
+function spotify<const C extends readonly Column[]>(def: { name: string; description: string; columns: C; primaryKey: readonly string[] }): TableDef<C> {
+  return defineTable({ ...def, source: 'spotify', partitionBy: null, dedupeWithinRun: true });
+}
 
 export const playlists = spotify({
   name: 'playlists',

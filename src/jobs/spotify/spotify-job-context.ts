@@ -4,8 +4,6 @@ import { SpotifyApi } from '../../sources/spotify/spotify-api';
 import { SpotifyClient } from '../../sources/spotify/spotify-client';
 import type { SpotifySettings } from '../../sources/spotify/spotify-settings';
 import type { Track } from '../../sources/spotify/spotify-objects';
-import type { SpotifyRecord } from './spotify-records';
-import { countReads } from './spotify-records';
 
 /**
  * A client for this run: the process's token cache, the run's counters, logger and abort signal.
@@ -17,12 +15,6 @@ export async function spotifyClientFor(settings: SpotifySettings, ctx: RunContex
   const before = tokens.requests;
   const api = new SpotifyApi(settings, tokens, ctx.io, ctx.log, ctx.signal);
   return { client: new SpotifyClient(api, settings, ctx.log, ctx.io), done: () => ctx.io.add('spotify_token_requests', tokens.requests - before) };
-}
-
-/** Counts each record's reads and hands the batch on (records are yielded in batches). */
-export function counted(ctx: RunContext, records: SpotifyRecord[]): SpotifyRecord[] {
-  for (const record of records) countReads(ctx, record);
-  return records;
 }
 
 /** Album and artist ids a set of tracks refers to. */

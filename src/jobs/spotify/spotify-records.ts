@@ -1,9 +1,9 @@
+import type { RecordOf, TableDef } from '../../core/table';
+import { parseDate } from '../../core/values';
 import type { Origin, RowEmitter } from '../../run/row-emitter';
 import type { RunContext } from '../../run/run-context';
 import type { Album, Artist, AudioFeatures, Playlist, PlaylistEntry, Track } from '../../sources/spotify/spotify-objects';
 import * as t from '../../tables/spotify';
-import type { TableDef } from '../../core/table';
-import { parseDate } from '../../core/values';
 
 /** What the Spotify jobs extract: objects already validated at the API boundary. */
 export type SpotifyRecord =
@@ -19,34 +19,6 @@ export type SpotifyRecord =
 /** Each table is its own input in the manifest, so rows in = rows out + rejected holds per table. */
 const origin = (table: TableDef): Origin => ({ input: `spotify:${table.name}` });
 
-/** Counts what a record will produce, from the raw object, before the transform sees it. */
-export function countReads(ctx: RunContext, record: SpotifyRecord): void {
-  const read = (table: TableDef, n = 1) => {
-    if (n > 0) ctx.inputs.read(origin(table).input, n);
-  };
-  switch (record.kind) {
-    case 'playlist':
-      return read(t.playlists);
-    case 'playlist_entry':
-      return read(t.playlistItems);
-    case 'track':
-      read(t.tracks);
-      return read(t.trackArtists, record.track.artists.length);
-    case 'album':
-      read(t.albums);
-      return read(t.albumArtists, record.album.artists.length);
-    case 'artist':
-      read(t.artists);
-      return read(t.artistGenres, record.artist.genres.length);
-    case 'new_release':
-      return read(t.newReleases);
-    case 'audio_features':
-      return read(t.audioFeatures);
-    case 'followed_artist':
-      return read(t.followedArtists);
-  }
-}
-
 /**
  * `1981` → 1981-01-01, `1981-12` → 1981-12-01, `1981-12-15` as is; anything that is not a real day
  * (Spotify sends `0000` for an unknown date) NULL — the album row still lands, with the raw text.
@@ -60,56 +32,123 @@ export function releaseDateStart(date: string | null): string | null {
 /** Spotify times are ISO-8601 UTC (`2024-06-25T17:43:13Z`); whole seconds keep the lake's form. */
 const timestamp = (value: string | null): string | null => (value === null ? null : value.replace(/\.000Z$/, 'Z'));
 
-export function transformSpotify(record: SpotifyRecord, emit: RowEmitter): void {
+/**
+ * One validated object → rows keyed by column name (the compiler checks every column of each
+ * table by name and type). Each row is counted as read where it is emitted.
+ */
+export function transformSpotify(record: SpotifyRecord, emit: RowEmitter, ctx: RunContext): void {
+  const out = <T extends TableDef>(table: T, row: RecordOf<T>) => {
+    ctx.inputs.read(origin(table).input);
+    emit.record(table, row, origin(table));
+  };
+  /** An artist without an id (local files' artists) cannot be credited: the row is a reject, with why. */
+  const uncredited = (table: TableDef, ownerId: string, position: number) => {
+    ctx.inputs.read(origin(table).input);
+    emit.reject(table, 'credited artist has no id', [ownerId, undefined, String(position)], origin(table));
+  };
   switch (record.kind) {
     case 'playlist': {
       const p = record.playlist;
-      emit.row(t.playlists, [p.id, p.name, p.description, p.ownerId, p.public, p.collaborative, p.snapshotId, p.totalItems, p.url], origin(t.playlists));
+      out(t.playlists, {
+        playlist_id: p.id,
+        name: p.name,
+        description: p.description,
+        owner_id: p.ownerId,
+        public: p.public,
+        collaborative: p.collaborative,
+        snapshot_id: p.snapshotId,
+        total_items: p.totalItems,
+        url: p.url,
+      });
       return;
     }
     case 'playlist_entry': {
       const e = record.entry;
       const [trackId, uri] =
         e.kind === 'track' ? [e.track.id, e.track.uri] : e.kind === 'episode' ? [e.id, e.uri] : e.kind === 'local' ? [null, e.uri] : [null, null];
-      emit.row(t.playlistItems, [record.playlistId, record.snapshotId, record.position, e.kind, trackId, uri, timestamp(e.addedAt), e.addedBy], origin(t.playlistItems));
+      out(t.playlistItems, {
+        playlist_id: record.playlistId,
+        snapshot_id: record.snapshotId,
+        position: record.position,
+        item_type: e.kind,
+        track_id: trackId,
+        track_uri: uri,
+        added_at: timestamp(e.addedAt),
+        added_by: e.addedBy,
+      });
       return;
     }
     case 'track': {
       const k = record.track;
-      emit.row(t.tracks, [k.id, k.name, k.album?.id ?? null, k.durationMs, k.explicit, k.popularity, k.isrc, k.trackNumber, k.discNumber, k.url], origin(t.tracks));
-      k.artists.forEach((a, i) => emit.row(t.trackArtists, [k.id, a.id, i], origin(t.trackArtists)));
+      if (k.id === null) return;
+      const trackId = k.id;
+      out(t.tracks, {
+        track_id: trackId,
+        name: k.name,
+        album_id: k.album?.id ?? null,
+        duration_ms: k.durationMs,
+        explicit: k.explicit,
+        popularity: k.popularity,
+        isrc: k.isrc,
+        track_number: k.trackNumber,
+        disc_number: k.discNumber,
+        url: k.url,
+      });
+      k.artists.forEach((a, i) =>
+        a.id === null ? uncredited(t.trackArtists, trackId, i) : out(t.trackArtists, { track_id: trackId, artist_id: a.id, position: i }),
+      );
       return;
     }
     case 'album': {
       const a = record.album;
-      emit.row(
-        t.albums,
-        [a.id, a.name, a.albumType, a.releaseDate, a.releaseDatePrecision, releaseDateStart(a.releaseDate), a.totalTracks, a.label, a.upc, a.popularity, a.url],
-        origin(t.albums),
+      out(t.albums, {
+        album_id: a.id,
+        name: a.name,
+        album_type: a.albumType,
+        release_date: a.releaseDate,
+        release_date_precision: a.releaseDatePrecision,
+        release_date_start: releaseDateStart(a.releaseDate),
+        total_tracks: a.totalTracks,
+        label: a.label,
+        upc: a.upc,
+        popularity: a.popularity,
+        url: a.url,
+      });
+      a.artists.forEach((artist, i) =>
+        artist.id === null ? uncredited(t.albumArtists, a.id, i) : out(t.albumArtists, { album_id: a.id, artist_id: artist.id, position: i }),
       );
-      a.artists.forEach((artist, i) => emit.row(t.albumArtists, [a.id, artist.id, i], origin(t.albumArtists)));
       return;
     }
     case 'artist': {
       const a = record.artist;
-      emit.row(t.artists, [a.id, a.name, a.followers, a.popularity, a.url], origin(t.artists));
-      for (const genre of a.genres) emit.row(t.artistGenres, [a.id, genre], origin(t.artistGenres));
+      out(t.artists, { artist_id: a.id, name: a.name, followers: a.followers, popularity: a.popularity, url: a.url });
+      for (const genre of a.genres) out(t.artistGenres, { artist_id: a.id, genre });
       return;
     }
     case 'new_release':
-      emit.row(t.newReleases, [record.albumId, record.firstSeenAt, record.rank, record.source], origin(t.newReleases));
+      out(t.newReleases, { album_id: record.albumId, first_seen_at: record.firstSeenAt, rank: record.rank, source: record.source });
       return;
     case 'audio_features': {
       const f = record.features;
-      emit.row(
-        t.audioFeatures,
-        [f.id, f.danceability, f.energy, f.key, f.loudness, f.mode, f.speechiness, f.acousticness, f.instrumentalness, f.liveness, f.valence, f.tempo, f.timeSignature],
-        origin(t.audioFeatures),
-      );
+      out(t.audioFeatures, {
+        track_id: f.id,
+        danceability: f.danceability,
+        energy: f.energy,
+        key: f.key,
+        loudness: f.loudness,
+        mode: f.mode,
+        speechiness: f.speechiness,
+        acousticness: f.acousticness,
+        instrumentalness: f.instrumentalness,
+        liveness: f.liveness,
+        valence: f.valence,
+        tempo: f.tempo,
+        time_signature: f.timeSignature,
+      });
       return;
     }
     case 'followed_artist':
-      emit.row(t.followedArtists, [record.artistId, record.asOf], origin(t.followedArtists));
+      out(t.followedArtists, { artist_id: record.artistId, as_of: record.asOf });
       return;
   }
 }

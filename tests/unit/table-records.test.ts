@@ -1,0 +1,32 @@
+import { rowOf, textFieldsOf } from '../../src/core/table';
+import { earnings, streamsDaily } from '../../src/tables/distrokid';
+import { playlistItems } from '../../src/tables/spotify';
+
+/**
+ * Rows are built by column name, typed from the table definition. The `@ts-expect-error` lines are
+ * checked by the compiler when this file is compiled: should a wrong record ever type-check, the
+ * directive itself becomes an error and this suite fails to compile.
+ */
+test('a record becomes the row in the table\'s column order, whatever order its keys are written in', () => {
+  const a = rowOf(streamsDaily, { date: '2025-05-20', store: 'spotify', artist: null, track: null, streams: 131 });
+  const b = rowOf(streamsDaily, { streams: 131, track: null, artist: null, store: 'spotify', date: '2025-05-20' });
+  expect(a).toEqual(['2025-05-20', 'spotify', null, null, 131]);
+  expect(b).toEqual(a);
+  const fields = textFieldsOf(playlistItems, {
+    playlist_id: 'p', snapshot_id: 's', position: '0', item_type: 'track', track_id: 't', track_uri: 'spotify:track:t', added_at: undefined, added_by: undefined,
+  });
+  expect(fields).toEqual(['p', 's', '0', 'track', 't', 'spotify:track:t', undefined, undefined]);
+});
+
+test('the compiler refuses a record with a wrong, missing or mistyped column', () => {
+  // @ts-expect-error `plays` is not a column of streams_daily
+  expect(() => rowOf(streamsDaily, { date: '2025-05-20', store: 'spotify', artist: null, track: null, plays: 131 })).not.toThrow();
+  // @ts-expect-error `streams` is missing
+  rowOf(streamsDaily, { date: '2025-05-20', store: 'spotify', artist: null, track: null });
+  // @ts-expect-error streams is an integer column, not text
+  rowOf(streamsDaily, { date: '2025-05-20', store: 'spotify', artist: null, track: null, streams: '131' });
+  // @ts-expect-error store is NOT NULL
+  rowOf(streamsDaily, { date: '2025-05-20', store: null, artist: null, track: null, streams: 131 });
+  // @ts-expect-error earnings has no column `amount`
+  textFieldsOf(earnings, { amount: '1' });
+});
