@@ -1,55 +1,50 @@
+import type { z } from 'zod';
 import { SourceChangedError } from './errors';
+import { excerpt } from './excerpt';
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+};
+
+/** `['albums', 0, 'name']` after `response` → `response.albums[0].name`. */
+function joinPath(base: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : `${out}.${String(key)}`), base);
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
 
 /**
- * Small readers for JSON from outside: each takes the value, a path for messages, and returns the
- * typed value or throws SourceChangedError naming where and what was expected (exit 4).
+ * External JSON (an API response, a saved session, a state file) checked where it enters, against
+ * a zod schema that gives both the type and the check. A value of another shape throws
+ * SourceChangedError (exit 4) naming the source, the field and what was expected:
+ * `Spotify GET /albums?ids=: response.albums[0].name should be a string, missing`.
  */
 export class JsonShape {
   constructor(private readonly where: string) {}
 
+  parse<S extends z.ZodType>(schema: S, value: unknown, path: string): z.output<S> {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const found = valueAt(value, issue.path);
+    const expected = issue.code === 'invalid_type' ? (EXPECTED[issue.expected] ?? issue.expected) : excerpt(issue.message, 80);
+    this.fail(joinPath(path, issue.path), expected, found);
+  }
+
   fail(path: string, expected: string, value: unknown): never {
-    const found = value === undefined ? 'missing' : `found ${JSON.stringify(value)?.slice(0, 80)}`;
+    const found = value === undefined ? 'missing' : `found ${excerpt(JSON.stringify(value) ?? String(value), 80)}`;
     throw new SourceChangedError(`${this.where}: ${path} should be ${expected}, ${found}; the API may have changed shape`);
-  }
-
-  object(value: unknown, path: string): Record<string, unknown> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, 'an object', value);
-    return value as Record<string, unknown>;
-  }
-
-  array(value: unknown, path: string): unknown[] {
-    if (!Array.isArray(value)) this.fail(path, 'an array', value);
-    return value;
-  }
-
-  string(value: unknown, path: string): string {
-    if (typeof value !== 'string') this.fail(path, 'a string', value);
-    return value;
-  }
-
-  /** A string, or null when missing/null (fields some apps no longer receive). */
-  optionalString(value: unknown, path: string): string | null {
-    if (value === undefined || value === null) return null;
-    return this.string(value, path);
-  }
-
-  number(value: unknown, path: string): number {
-    if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(path, 'a number', value);
-    return value;
-  }
-
-  optionalNumber(value: unknown, path: string): number | null {
-    if (value === undefined || value === null) return null;
-    return this.number(value, path);
-  }
-
-  boolean(value: unknown, path: string): boolean {
-    if (typeof value !== 'boolean') this.fail(path, 'true or false', value);
-    return value;
-  }
-
-  optionalBoolean(value: unknown, path: string): boolean | null {
-    if (value === undefined || value === null) return null;
-    return this.boolean(value, path);
   }
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { JsonShape } from '../core/json-shape';
 import { readSpotifySettings, type SpotifySettings } from '../sources/spotify/spotify-settings';
 import type { SpotifyClient } from '../sources/spotify/spotify-client';
@@ -12,13 +13,13 @@ export interface SpotifyNewReleasesConfig {
   maxAlbums: number;
 }
 
+const idList = z.array(z.string());
+
 /** A list of ids in a job's state (`_state/{job}.json`), or none. */
 export function stateIds(previous: unknown, key: string, job: string): Set<string> {
   if (previous === undefined) return new Set();
-  const j = new JsonShape(`_state/${job}.json`);
-  const value = j.object(previous, 'state')[key];
-  if (value === undefined) return new Set();
-  return new Set(j.array(value, `state.${key}`).map((id, i) => j.string(id, `state.${key}[${i}]`)));
+  const state = new JsonShape(`_state/${job}.json`).parse(z.object({ [key]: idList.optional() }), previous, 'state');
+  return new Set(state[key] ?? []);
 }
 
 export interface ExpandOptions {

@@ -1,13 +1,26 @@
+import { z } from 'zod';
 import { NeedsPersonError } from '../../core/errors';
 import { registerSecretValue } from '../../core/secrets';
 import { openStore } from '../../lake/open-store';
 import type { DistrokidSettings } from './distrokid-settings';
 
-/** Playwright's storageState: cookies and origins' localStorage. */
-export interface StorageState {
-  cookies: { name: string; value: string; domain: string; path: string; expires: number; httpOnly: boolean; secure: boolean; sameSite: 'Strict' | 'Lax' | 'None' }[];
-  origins: { origin: string; localStorage: { name: string; value: string }[] }[];
-}
+/** Playwright's storageState: cookies and origins' localStorage; checked where it is read back. */
+const storageState = z.object({
+  cookies: z.array(
+    z.object({
+      name: z.string(),
+      value: z.string(),
+      domain: z.string(),
+      path: z.string(),
+      expires: z.number(),
+      httpOnly: z.boolean(),
+      secure: z.boolean(),
+      sameSite: z.enum(['Strict', 'Lax', 'None']),
+    }),
+  ),
+  origins: z.array(z.object({ origin: z.string(), localStorage: z.array(z.object({ name: z.string(), value: z.string() })) })),
+});
+export type StorageState = z.output<typeof storageState>;
 
 export const LOGIN_COMMAND = 'soundlake distrokid login';
 
@@ -17,10 +30,6 @@ export function registerSessionSecrets(state: StorageState): void {
   for (const origin of state.origins) for (const item of origin.localStorage) registerSecretValue(item.value);
 }
 
-function isStorageState(value: unknown): value is StorageState {
-  const v = value as Partial<StorageState> | null;
-  return !!v && Array.isArray(v.cookies) && Array.isArray(v.origins);
-}
 
 export async function readSession(settings: DistrokidSettings): Promise<StorageState> {
   const store = openStore(settings.session.storeUrl);
@@ -34,9 +43,14 @@ export async function readSession(settings: DistrokidSettings): Promise<StorageS
   } catch {
     throw new NeedsPersonError(`the DistroKid session at ${store.describe(settings.session.key)} is not valid JSON; run \`${LOGIN_COMMAND}\` again`);
   }
-  if (!isStorageState(state)) throw new NeedsPersonError(`the DistroKid session file is not a Playwright storageState; run \`${LOGIN_COMMAND}\` again`);
-  registerSessionSecrets(state);
-  return state;
+  const checked = storageState.safeParse(state);
+  if (!checked.success) {
+    // The message names the field only: the file is full of secrets.
+    const field = checked.error.issues[0].path.join('.');
+    throw new NeedsPersonError(`the DistroKid session file is not a Playwright storageState (${field || 'top level'}); run \`${LOGIN_COMMAND}\` again`);
+  }
+  registerSessionSecrets(checked.data);
+  return checked.data;
 }
 
 /** Written private: mode 0600 locally, server-side encrypted on S3 (aws:kms with [s3] kms_key_id). */

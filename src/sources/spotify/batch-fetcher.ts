@@ -1,6 +1,7 @@
 import type { Logger } from '../../core/log';
 import { JsonShape } from '../../core/json-shape';
 import { SpotifyHttpError, type SpotifyApi } from './spotify-api';
+import { readBatch } from './spotify-objects';
 
 export interface BatchFetcherOptions<T> {
   /** Plural name, used in messages and as the batch response key: `albums`. */
@@ -102,7 +103,7 @@ export class BatchFetcher<T> {
     const endpoint = `GET ${this.options.path}?ids=`;
     const body = await this.api.get(this.options.path, { ...this.options.query, ids: ids.join(',') }, endpoint);
     const j = new JsonShape(`Spotify ${endpoint}`);
-    const list = j.array(j.object(body, 'response')[this.options.name], `response.${this.options.name}`);
+    const list = readBatch(j, body, this.options.name, 'response');
     if (list.length !== ids.length) j.fail(`response.${this.options.name}`, `${ids.length} entries, one per id`, `${list.length} entries`);
     return list.map((value, i) => (value === null ? null : this.options.read(j, value, `response.${this.options.name}[${i}]`)));
   }

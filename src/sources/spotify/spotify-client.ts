@@ -8,10 +8,12 @@ import {
   readAlbum,
   readArtist,
   readAudioFeatures,
-  readPage,
+  readArtistPage,
+  readIdPage,
   readPlaylist,
-  readPlaylistEntry,
-  readSimpleTrack,
+  readPlaylistEntries,
+  readSimpleTrackPage,
+  readWrapped,
   readTrack,
   type Album,
   type Artist,
@@ -123,7 +125,7 @@ export class SpotifyClient {
       firstRequest = false;
       const j = new JsonShape(`Spotify ${endpoint}`);
       const page = this.skipNulls(
-        readPage(j, body, 'response', (v, p) => readPlaylistEntry(j, v, p, field)),
+        readPlaylistEntries(j, body, 'response', field),
         endpoint,
       );
       const start = offset;
@@ -156,7 +158,7 @@ export class SpotifyClient {
       }
       const j = new JsonShape(`Spotify ${endpoint}`);
       const page = this.skipNulls(
-        readPage(j, j.object(body, 'response').albums, 'response.albums', (v, p) => j.string(j.object(v, p).id, `${p}.id`)),
+        readIdPage(j, readWrapped(j, body, 'albums', 'response'), 'response.albums'),
         endpoint,
       );
       const releases = page.items.slice(0, max - rank).map((albumId) => ({ albumId, rank: ++rank, source }));
@@ -184,7 +186,7 @@ export class SpotifyClient {
       }
       const j = new JsonShape(`Spotify ${endpoint}`);
       const page = this.skipNulls(
-        readPage(j, body, 'response', (v, p) => j.string(j.object(v, p).id, `${p}.id`)),
+        readIdPage(j, body, 'response'),
         endpoint,
       );
       if (page.items.length > 0) yield page.items;
@@ -203,7 +205,7 @@ export class SpotifyClient {
       const body = await this.api.get(`/albums/${album.id}/tracks`, { limit: 50, offset, market: this.settings.market }, endpoint);
       const j = new JsonShape(`Spotify ${endpoint}`);
       const page = this.skipNulls(
-        readPage(j, body, 'response', (v, p) => readSimpleTrack(j, v, p)),
+        readSimpleTrackPage(j, body, 'response'),
         endpoint,
       );
       if (page.received === 0) break;
@@ -221,7 +223,7 @@ export class SpotifyClient {
       const body = await this.api.get('/me/following', { type: 'artist', limit: 50, ...(after ? { after } : {}) }, endpoint);
       const j = new JsonShape(`Spotify ${endpoint}`);
       const page: Page<Artist> = this.skipNulls(
-        readPage(j, j.object(body, 'response').artists, 'response.artists', (v, p) => readArtist(j, v, p)),
+        readArtistPage(j, readWrapped(j, body, 'artists', 'response'), 'response.artists'),
         endpoint,
       );
       if (page.items.length > 0) yield page.items;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { NeedsPersonError, PermanentError, TransientError } from '../../core/errors';
 import { withRetry } from '../../core/retry';
 import { registerSecretValue } from '../../core/secrets';
@@ -9,18 +10,14 @@ const RENEW_EARLY_MS = 60_000;
 const HOW_TO_LOGIN =
   'run `soundlake spotify login` (it prints a new refresh token) and set SPOTIFY_REFRESH_TOKEN';
 
-interface TokenResponse {
-  access_token: string;
-  expires_in: number;
-  refresh_token?: string;
-}
+/** What the accounts service answers; checked where it enters (the values are secrets: never quoted). */
+const tokenResponse = z.object({ access_token: z.string(), expires_in: z.number(), refresh_token: z.string().optional() });
+type TokenResponse = z.output<typeof tokenResponse>;
 
 function readTokenResponse(value: unknown): TokenResponse {
-  const o = value as Partial<TokenResponse> | null;
-  if (!o || typeof o.access_token !== 'string' || typeof o.expires_in !== 'number') {
-    throw new TransientError('Spotify token response lacks access_token/expires_in');
-  }
-  return { access_token: o.access_token, expires_in: o.expires_in, refresh_token: typeof o.refresh_token === 'string' ? o.refresh_token : undefined };
+  const checked = tokenResponse.safeParse(value);
+  if (!checked.success) throw new TransientError(`Spotify token response lacks a valid ${checked.error.issues[0].path.join('.') || 'body'}`);
+  return checked.data;
 }
 
 /** POST {accounts}/api/token with the app's Basic credentials; maps Spotify's errors to what to do. */
