@@ -40,6 +40,15 @@ export function dataFileKey(zone: Zone, source: string, table: string, date: str
   return `${zone}/${source}/${table}/${partitionPath(date)}/${dataFileName(table, job, runId, part)}`;
 }
 
+/**
+ * The one rule for a committed data file, as a regular expression over its path below raw/:
+ * Snowflake's pipe PATTERN and the local warehouse both take files by it, so they read the same
+ * files, and it matches exactly the names dataFileKey writes.
+ */
+export function dataFilePattern(source: string, table: string): string {
+  return `${source}/${table}/year=[0-9]{4}/month=[0-9]{2}/day=[0-9]{2}/${table}_[A-Za-z0-9_-]+_[0-9]{5}[.]csv[.]gz`;
+}
+
 export const stagingRoot = (scope: string) => `_staging/${scope}/`;
 export const stagingPrefix = (scope: string, runId: string) => `${stagingRoot(scope)}${runId}/`;
 export const stagingKey = (scope: string, runId: string, finalKey: string) => `${stagingPrefix(scope, runId)}${finalKey}`;

@@ -1,4 +1,5 @@
 import { csvColumns, type TableDef } from '../core/table';
+import { dataFilePattern } from '../lake/keys';
 import { rawTableName } from '../tables/all-tables';
 import { LOAD_COLUMNS } from './column-types';
 import { rawColumns } from './raw-tables';
@@ -10,8 +11,7 @@ export const pipeName = (table: TableDef) => `${rawTableName(table)}_PIPE`;
  */
 export const pipePath = (table: TableDef) => `${table.source}/${table.name}/`;
 /** Only committed part files of this table, never a stray file. */
-export const pipePattern = (table: TableDef) =>
-  `.*${table.source}/${table.name}/year=[0-9]{4}/month=[0-9]{2}/day=[0-9]{2}/${table.name}_[A-Za-z0-9_-]+_[0-9]{5}[.]csv[.]gz`;
+export const pipePattern = (table: TableDef) => `.*${dataFilePattern(table.source, table.name)}`;
 
 /**
  * One AUTO_INGEST pipe per raw table. CREATE PIPE IF NOT EXISTS, never OR REPLACE: replacing a pipe

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { dataFilePattern } from '../lake/keys';
 import { PermanentError, messageOf } from '../core/errors';
 import type { Logger } from '../core/log';
 import { csvColumns, type TableDef } from '../core/table';
@@ -38,8 +39,7 @@ export interface WarehouseSummary {
 
 /** A committed data file's key under raw/ for this table (never _staging/, never rejects/). */
 function isCommittedDataFile(key: string, table: TableDef): boolean {
-  const prefix = `raw/${table.source}/${table.name}/`;
-  return key.startsWith(prefix) && /\/year=\d{4}\/month=\d{2}\/day=\d{2}\/[^/]+\.csv\.gz$/.test(key);
+  return new RegExp(`^raw/${dataFilePattern(table.source, table.name)}$`).test(key);
 }
 
 /**

@@ -123,6 +123,16 @@ describe('a fault that persists: the run fails cleanly, the next run leaves ever
   });
 });
 
+test('a stalled S3 request times out and is retried instead of hanging the run', async () => {
+  const setup = await freshS3Setup();
+  // One PutObject is never answered; the run's requests give up after 1 s and are retried. (Before,
+  // the SDK only logged a warning at the timeout and the run waited for ever.)
+  s3.front.addFault({ op: 'PutObject', fault: 'hang', after: 2, times: 1 });
+  await runListening({ ...setup, env: { ...setup.env, S3_REQUEST_TIMEOUT_MS: '1000' } }, { date: '2026-11-21' });
+  expect(s3.front.injected).toBe(1);
+  await expectExactlyOnce(setup);
+});
+
 test('a commit cut halfway is finished by the next run from its package, never extracted again', async () => {
   const setup = await freshS3Setup();
   // The 4th CopyObject of the commit fails for good: part of the run is published.

@@ -19,11 +19,12 @@ export type S3Op =
 /**
  * A fault to inject: `reset` drops the connection before the request reaches S3; `reset-after`
  * lets S3 do the request and drops the answer (the client cannot tell whether it happened);
- * 500/503 answer InternalError/SlowDown without doing it; `slow` delays the answer by `delayMs`.
+ * 500/503 answer InternalError/SlowDown without doing it; `slow` delays the answer by `delayMs`;
+ * `hang` never answers (the connection stays open until the front stops).
  */
 export interface FaultRule {
   op: S3Op;
-  fault: 'reset' | 'reset-after' | 500 | 503 | 'slow';
+  fault: 'reset' | 'reset-after' | 500 | 503 | 'slow' | 'hang';
   /** Only requests whose object key matches. */
   key?: RegExp;
   /** Let this many matching requests through first. Default 0. */
@@ -119,6 +120,10 @@ export class S3Front {
       req.resume();
       const [code, message] = fault.fault === 500 ? ['InternalError', 'We encountered an internal error. Please try again.'] : ['SlowDown', 'Please reduce your request rate.'];
       res.writeHead(fault.fault, { 'content-type': 'application/xml' }).end(errorXml(code, message));
+      return;
+    }
+    if (fault?.fault === 'hang') {
+      req.resume();
       return;
     }
     if (fault?.fault === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 2000));

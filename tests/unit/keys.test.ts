@@ -26,3 +26,21 @@ test('run ids sort by time to the millisecond and carry 64 random bits', () => {
   expect(a).not.toBe(b);
   expect(newRunId(new Date('2026-11-21T23:45:12.344Z')) < a).toBe(true);
 });
+
+test('the pipe pattern and the warehouse take exactly the data files dataFileKey writes', async () => {
+  const { dataFilePattern } = await import('../../src/lake/keys');
+  const { pipePattern } = await import('../../src/sql/pipes');
+  const { streams } = await import('../../src/tables/listening');
+  const rule = new RegExp(`^raw/${dataFilePattern('listening', 'streams')}$`);
+  const written = dataFileKey('raw', 'listening', 'streams', '2024-06-05', 'listening-events', '20261121T234512345Z-abababababababab', 12);
+  expect(rule.test(written)).toBe(true);
+  expect(new RegExp(`^${pipePattern(streams)}$`).test(`s3://bucket/lake/${written.slice('raw/'.length)}`)).toBe(true);
+  for (const other of [
+    dataFileKey('rejects', 'listening', 'streams', '2024-06-05', 'listening-events', 'r1', 0),
+    stagingKey('listening-events', 'r1', written),
+    'raw/listening/streams/year=2024/month=06/day=05/notes.txt',
+    'raw/listening/users/year=2024/month=06/day=05/users_listening-events_r1_00000.csv.gz',
+  ]) {
+    expect(rule.test(other)).toBe(false);
+  }
+});
