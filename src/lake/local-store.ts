@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { PermanentError } from '../core/errors';
 import { sameVersion, type GuardedMoveOutcome, type ObjectVersion, type PublishOutcome, type Store, type StoredObject } from './store';
@@ -105,7 +105,7 @@ export class LocalStore implements Store {
     const file = this.pathOf(key);
     await fsp.mkdir(path.dirname(file), { recursive: true });
     // Write beside, then rename: a reader never sees half a manifest or state file.
-    const temp = `${file}.${process.pid}.tmp`;
+    const temp = tempNameFor(file);
     await fsp.writeFile(temp, text, { mode: options.private ? 0o600 : 0o644 });
     await fsp.rename(temp, file);
   }
@@ -114,7 +114,7 @@ export class LocalStore implements Store {
     const file = this.pathOf(key);
     await fsp.mkdir(path.dirname(file), { recursive: true });
     // Written whole beside it, then linked: link(2) never replaces, so exactly one writer wins.
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const temp = tempNameFor(file);
     await fsp.writeFile(temp, text);
     try {
       await fsp.link(temp, file);
@@ -209,6 +209,9 @@ export class LocalStore implements Store {
     }
   }
 }
+
+/** A name beside `file` no other writer uses, in this process or another. */
+const tempNameFor = (file: string) => `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 
 /** The sha256 of a local file, or undefined when there is none. */
 async function fileSha256(file: string): Promise<string | undefined> {
