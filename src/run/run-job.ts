@@ -86,20 +86,100 @@ async function refuseUsedRunId(lake: Store, runId: string, jobs: readonly string
   }
 }
 
+interface RunIdentity {
+  job: string;
+  scope: string;
+  runId: string;
+  logicalDate: string;
+  startedAt: Date;
+  dryRun: boolean;
+}
+
 /**
- * Runs one job: prepare → lease → resume what a stopped run left → extract/stage → package →
- * commit → housekeeping. Exactly once: nothing is visible before the run package (every staged →
- * final key, the state, the housekeeping) is durable, and a package is only ever finished, never
- * extracted again (README "All or nothing").
+ * Phase 2: the lease (one run of the scope at a time), then whatever a stopped run left: its
+ * package finished, a reused run id refused, the staging of runs that died before packaging removed.
+ */
+async function takeOver(lake: Store, run: RunIdentity, settings: RunSettings, log: Logger, allJobs: readonly string[], explicitRunId: boolean): Promise<JobLease> {
+  const lease = await JobLease.acquire(lake, run.scope, run.runId, settings.leaseMs, log);
+  try {
+    await resumePackages(lake, run.scope, { finishedBy: run.runId, concurrency: settings.s3.concurrency, log });
+    if (explicitRunId) await refuseUsedRunId(lake, run.runId, allJobs);
+    await collectAbandonedStaging(lake, run.scope, run.runId, log);
+    return lease;
+  } catch (error) {
+    await lease.release();
+    throw error;
+  }
+}
+
+/** What a job sees of the run; housekeeping steps it registers are collected in `housekeeping`. */
+async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: AbortSignal, housekeeping: HousekeepingStep[]): Promise<RunContext> {
+  const { scope, runId, dryRun } = run;
+  return {
+    job: run.job,
+    runId,
+    logicalDate: run.logicalDate,
+    extractedAt: run.startedAt.toISOString(),
+    dryRun,
+    log,
+    signal,
+    lake,
+    spoolDir: dryRun ? path.join(os.tmpdir(), 'soundlake-dry-run', runId) : lake.spoolDir(scope, runId),
+    inputs: new InputLedger(),
+    io: new IoCounters(),
+    // Read after the takeover: a package it finished may have just written it.
+    state: new JobState(await readJobState(lake, run.job)),
+    secret: secretFromEnv,
+    afterCommit: (step) => {
+      if (!dryRun) housekeeping.push(step);
+    },
+    stagePrivate: async (name, text) => {
+      const key = stagedPrivateKey(scope, runId, name);
+      if (!dryRun) await lake.putText(key, text, { private: true });
+      return { store: lake.url, key };
+    },
+  };
+}
+
+/** Phase 4: the package record, durable before anything is visible — only while the lease holds and the inputs are the versions read. */
+async function writePackage(lake: Store, pkg: RunManifest, lease: JobLease): Promise<void> {
+  await lease.assertHeld();
+  await assertInputsUnchanged(pkg.housekeeping);
+  if (!(await lake.putTextIfAbsent(packageKey(pkg.scope, pkg.run_id), `${JSON.stringify(pkg, null, 2)}\n`))) {
+    throw new SoundlakeError(
+      `a run package for ${pkg.run_id} already exists at ${lake.describe(packageKey(pkg.scope, pkg.run_id))}; finish it with \`soundlake resume ${pkg.job} --run-id ${pkg.run_id}\``,
+      1,
+    );
+  }
+  killPoint('package');
+}
+
+/** Phase 5: commit and housekeeping from the package; a failure leaves the package for the next run. */
+async function commitRun(lake: Store, pkg: RunManifest, settings: RunSettings, log: Logger): Promise<RunManifest> {
+  try {
+    return await commitPackage(lake, pkg, pkg.run_id, settings.s3.concurrency, log);
+  } catch (error) {
+    throw new SoundlakeError(
+      `run ${pkg.run_id} is packaged but its commit stopped: ${messageOf(error)}. Nothing is lost and nothing will load twice: ` +
+        `the next run of ${pkg.job} finishes this commit before it reads anything, or run \`soundlake resume ${pkg.job}\` now`,
+      1,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Runs one job: prepare → lease and takeover → extract/stage → package → commit → housekeeping.
+ * Exactly once: nothing is visible before the run package (every staged → final key, the state,
+ * the housekeeping) is durable, and a package is only ever finished, never extracted again
+ * (README "All or nothing").
  */
 export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Promise<RunResult> {
   const { settings, jobConfig, runId, logicalDate } = prepare(job, options);
-  const scope = job.name;
-  const startedAt = new Date();
+  const run: RunIdentity = { job: job.name, scope: job.name, runId, logicalDate, startedAt: new Date(), dryRun: options.dryRun ?? false };
   const log = createLogger({ level: settings.logLevel, stream: options.logStream }).child({ job: job.name, run_id: runId });
   await configureS3(settings.s3);
   const lake = openStore(settings.lakeUrl);
-  const dryRun = options.dryRun ?? false;
   const timings: Record<string, number> = {};
   let lapStart = Date.now();
   const lap = (name: string) => {
@@ -107,59 +187,26 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
     lapStart = Date.now();
   };
 
-  log.info(dryRun ? 'dry run starting (nothing will be written)' : 'run starting', { lake: lake.url, logical_date: logicalDate });
+  log.info(run.dryRun ? 'dry run starting (nothing will be written)' : 'run starting', { lake: lake.url, logical_date: logicalDate });
   let lease: JobLease | undefined;
   let packaged = false;
   try {
     await lake.check();
-    if (!dryRun) {
-      lease = await JobLease.acquire(lake, scope, runId, settings.leaseMs, log);
-      await resumePackages(lake, scope, { finishedBy: runId, concurrency: settings.s3.concurrency, log });
-      if (options.runId !== undefined) await refuseUsedRunId(lake, runId, options.allJobs ?? [job.name]);
-      await collectAbandonedStaging(lake, scope, runId, log);
-    }
+    if (!run.dryRun) lease = await takeOver(lake, run, settings, log, options.allJobs ?? [job.name], options.runId !== undefined);
+    const aborts = options.signal ?? new AbortController().signal;
     const housekeeping: HousekeepingStep[] = [];
-    const spoolDir = dryRun ? path.join(os.tmpdir(), 'soundlake-dry-run', runId) : lake.spoolDir(scope, runId);
-    const ctx: RunContext = {
-      job: job.name,
-      runId,
-      logicalDate,
-      extractedAt: startedAt.toISOString(),
-      dryRun,
-      log,
-      signal: lease ? AbortSignal.any([options.signal ?? new AbortController().signal, lease.signal]) : (options.signal ?? new AbortController().signal),
-      lake,
-      spoolDir,
-      inputs: new InputLedger(),
-      io: new IoCounters(),
-      // Read after the resume: a finished package may have just written it.
-      state: new JobState(await readJobState(lake, job.name)),
-      secret: secretFromEnv,
-      afterCommit: (step) => {
-        if (!dryRun) housekeeping.push(step);
-      },
-      stagePrivate: async (name, text) => {
-        const key = stagedPrivateKey(scope, runId, name);
-        if (!dryRun) await lake.putText(key, text, { private: true });
-        return { store: lake.url, key };
-      },
-    };
+    const ctx = await runContext(lake, run, log, lease ? AbortSignal.any([aborts, lease.signal]) : aborts, housekeeping);
     lap('prepare_s');
 
     const tty = process.stderr.isTTY && !options.logStream ? process.stderr : undefined;
-    const staged = await stageRun(job, jobConfig, ctx, { scope, settings, spoolDir, tty, onBatch: options.onBatch });
+    const staged = await stageRun(job, jobConfig, ctx, { scope: run.scope, settings, spoolDir: ctx.spoolDir, tty, onBatch: options.onBatch });
     lap('extract_transform_write_s');
 
     const pkg = buildPackage({
-      job: job.name,
-      scope,
-      runId,
-      logicalDate,
-      dryRun,
+      ...run,
       lake: lake.url,
-      startedAt,
       files: staged.files,
-      stagedKey: (key) => stagingKey(scope, runId, key),
+      stagedKey: (key) => stagingKey(run.scope, runId, key),
       nextState: ctx.state.pending(),
       housekeeping,
       tableCounts: staged.sink.counts,
@@ -168,42 +215,23 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
       io: ctx.io.toJSON(),
       timings,
     });
-    if (dryRun) {
-      await fsp.rm(spoolDir, { recursive: true, force: true });
-      logSummary(log, pkg, undefined, startedAt);
+    if (run.dryRun) {
+      await fsp.rm(ctx.spoolDir, { recursive: true, force: true });
+      logSummary(log, pkg, undefined, run.startedAt);
       return { manifest: pkg };
     }
-
-    await lease!.assertHeld();
-    await assertInputsUnchanged(housekeeping);
-    if (!(await lake.putTextIfAbsent(packageKey(scope, runId), `${JSON.stringify(pkg, null, 2)}\n`))) {
-      throw new SoundlakeError(`a run package for ${runId} already exists at ${lake.describe(packageKey(scope, runId))}; finish it with \`soundlake resume ${job.name} --run-id ${runId}\``, 1);
-    }
+    await writePackage(lake, pkg, lease!);
     packaged = true;
-    killPoint('package');
     lap('package_s');
-
-    let manifest: RunManifest;
-    try {
-      manifest = await commitPackage(lake, pkg, runId, settings.s3.concurrency, log);
-    } catch (error) {
-      throw new SoundlakeError(
-        `run ${runId} is packaged but its commit stopped: ${messageOf(error)}. Nothing is lost and nothing will load twice: ` +
-          `the next run of ${job.name} finishes this commit before it reads anything, or run \`soundlake resume ${job.name}\` now`,
-        1,
-        { cause: error },
-      );
-    }
-    lap('commit_s');
-    manifest.timings = timings;
+    const manifest = await commitRun(lake, pkg, settings, log);
     const manifestUrl = lake.describe(manifestKey(job.name, runId));
-    logSummary(log, manifest, manifestUrl, startedAt);
+    logSummary(log, manifest, manifestUrl, run.startedAt);
     return { manifest, manifestUrl };
   } catch (error) {
     if (error instanceof LeaseHeldError) {
       log.warn(`run skipped: ${messageOf(error)}`);
     } else {
-      if (lease && !packaged && !dryRun) await discardStaging(lake, scope, runId, log);
+      if (lease && !packaged) await discardStaging(lake, run.scope, runId, log);
       log.error(`run failed: ${messageOf(error)}`);
     }
     throw error;
