@@ -3,6 +3,7 @@ import { dateOption } from '../core/dates';
 import { ConfigError } from '../core/errors';
 import { findJob, JOBS, type JobEntry } from '../jobs/registry';
 import { resumeJob } from '../run/resume-job';
+import { parseShard, type Shard } from '../run/shard';
 import type { RunOptions } from '../run/run-job';
 
 /** Runs `fn` with an AbortSignal that SIGTERM (ECS stopping the task) and SIGINT (Ctrl-C) fire. */
@@ -25,6 +26,7 @@ interface RunFlags {
   runId?: string;
   lake?: string;
   dryRun?: boolean;
+  shard?: Shard;
 }
 
 export function addRunCommand(program: Command): void {
@@ -36,6 +38,7 @@ export function addRunCommand(program: Command): void {
     .option('--run-id <id>', 'id for this run (default: UTC time to the ms + 64 random bits); an id already packaged or committed is refused')
     .option('--lake <url>', 'lake folder or s3://bucket/prefix; overrides [lake] url / LAKE_URL')
     .option('--dry-run', 'read, validate and count everything; write nothing to the lake or the landing area')
+    .option('--shard <i/n>', 'take only the inputs whose name hashes to shard i of n (listening-events): n runs split a landing set with no overlap', parseShard)
     .addHelpText(
       'after',
       '\nExit codes: 0 success, 1 the run failed, 2 usage or configuration error,\n' +
@@ -46,7 +49,7 @@ export function addRunCommand(program: Command): void {
     )
     .action(async (jobName: string, flags: RunFlags) => {
       const job = jobNamed(jobName);
-      const options: RunOptions = { date: flags.date, runId: flags.runId, lake: flags.lake, dryRun: flags.dryRun };
+      const options: RunOptions = { date: flags.date, runId: flags.runId, lake: flags.lake, dryRun: flags.dryRun, shard: flags.shard };
       await withAbortOnSignals((signal) => job.run({ ...options, signal }));
     });
 }
@@ -64,15 +67,16 @@ export function addResumeCommand(program: Command): void {
     .description('finish the commits that stopped runs of a job left (a run does this first anyway); never extracts')
     .option('--run-id <id>', 'only this run; default every unfinished one, oldest first')
     .option('--lake <url>', 'lake folder or s3://bucket/prefix; overrides [lake] url / LAKE_URL')
+    .option('--shard <i/n>', 'the commits of shard i of n (runs started with --shard i/n)', parseShard)
     .addHelpText(
       'after',
       '\nA run whose commit was cut (an S3 error, a killed task) left its run package in _packages/{job}/.\n' +
         'This publishes its remaining files (a key already holding the same bytes counts as done), writes\n' +
         'the job state, moves its inputs, and writes the manifest. Exit 5 when a run of the job is working.',
     )
-    .action(async (jobName: string, flags: { runId?: string; lake?: string }) => {
+    .action(async (jobName: string, flags: { runId?: string; lake?: string; shard?: Shard }) => {
       const job = jobNamed(jobName);
-      const finished = await resumeJob(job.name, { runId: flags.runId, lake: flags.lake });
+      const finished = await resumeJob(job.name, { runId: flags.runId, lake: flags.lake, shard: flags.shard });
       if (finished.length === 0) console.log('nothing to resume');
       for (const m of finished) console.log(`finished the commit of run ${m.run_id}: ${m.files.length} files (${m.commit?.already_present ?? 0} were already in place)`);
     });

@@ -8,6 +8,7 @@ import { LocalStore } from '../lake/local-store';
 import { openStore } from '../lake/open-store';
 import type { Store } from '../lake/store';
 import type { RunContext } from '../run/run-context';
+import { shardOf } from '../run/shard';
 import { orderLandingFiles, tableForFile } from '../sources/listening-events/landing-files';
 import { readLandingFile, type ListeningRecord } from '../sources/listening-events/read-landing-file';
 import { listeningTables, songs, users } from '../tables/listening';
@@ -56,6 +57,7 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
   name: 'listening-events',
   description: 'Users, songs and streams CSV files from a landing folder or S3 prefix → raw/listening/',
   tables: listeningTables,
+  shardable: true,
 
   parseConfig(config) {
     return {
@@ -72,9 +74,11 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
       ctx.log.warn('ignoring a folder whose name looks like a landing file', { folder });
       ctx.inputs.mark(folder, 'ignored', { reason: 'a folder, not a file' });
     }
-    const files = orderLandingFiles(objects.map((o) => o.key));
+    // A shard takes only the files whose name hashes to it; the other shards take the rest.
+    const files = orderLandingFiles(objects.map((o) => o.key)).filter((f) => !ctx.shard || shardOf(f.name, ctx.shard.count) === ctx.shard.index);
+    const inOtherShards = new Set(objects.map((o) => o.key).filter((key) => ctx.shard && tableForFile(key) && shardOf(key, ctx.shard.count) !== ctx.shard.index));
     const known = new Set(files.map((f) => f.name));
-    for (const other of objects.filter((o) => !known.has(o.key))) {
+    for (const other of objects.filter((o) => !known.has(o.key) && !inOtherShards.has(o.key))) {
       ctx.log.warn('ignoring a landing file whose name is not users*.csv, songs*.csv or streams*.csv', { file: other.key });
       ctx.inputs.mark(other.key, 'ignored', { reason: 'name matches no table' });
     }

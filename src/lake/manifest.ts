@@ -15,6 +15,8 @@ export interface RunManifest {
   job: string;
   /** What one run at a time owns (lease, staging): the job's name, or a shard of it. */
   scope: string;
+  /** `i/n` when the run took only shard i of n of the inputs. */
+  shard?: string;
   run_id: string;
   logical_date: string;
   dry_run: boolean;
@@ -63,6 +65,7 @@ export interface RunManifest {
 export interface ManifestParts {
   job: string;
   scope: string;
+  shard?: { index: number; count: number };
   runId: string;
   logicalDate: string;
   dryRun: boolean;
@@ -96,6 +99,7 @@ export function buildPackage(parts: ManifestParts): RunManifest {
     state: 'committing',
     job: parts.job,
     scope: parts.scope,
+    ...(parts.shard ? { shard: `${parts.shard.index}/${parts.shard.count}` } : {}),
     run_id: parts.runId,
     logical_date: parts.logicalDate,
     dry_run: parts.dryRun,

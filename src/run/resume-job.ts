@@ -7,12 +7,15 @@ import type { RunManifest } from '../lake/manifest';
 import { openStore } from '../lake/open-store';
 import { JobLease } from './job-lease';
 import { resumePackages } from './resume';
+import { scopeOf, type Shard } from './shard';
 import { readRunSettings } from './run-settings';
 
 export interface ResumeOptions {
   /** Only this run's package; default every package of the job left in `committing`. */
   runId?: string;
   lake?: string;
+  /** The shard whose commits to finish (runs started with --shard). */
+  shard?: Shard;
   env?: NodeJS.ProcessEnv;
   dotenvDir?: string | null;
   logStream?: NodeJS.WritableStream;
@@ -30,9 +33,10 @@ export async function resumeJob(job: string, options: ResumeOptions = {}): Promi
   await configureS3(settings.s3);
   const lake = openStore(settings.lakeUrl);
   await lake.check();
-  const lease = await JobLease.acquire(lake, job, resumeId, settings.leaseMs, log);
+  const scope = scopeOf(job, options.shard);
+  const lease = await JobLease.acquire(lake, scope, resumeId, settings.leaseMs, log);
   try {
-    const finished = await resumePackages(lake, job, { finishedBy: resumeId, concurrency: settings.s3.concurrency, log, runId: options.runId });
+    const finished = await resumePackages(lake, scope, { finishedBy: resumeId, concurrency: settings.s3.concurrency, log, runId: options.runId });
     if (finished.length === 0) {
       const committed = options.runId !== undefined && (await lake.readText(manifestKey(job, options.runId))) !== undefined;
       log.info(

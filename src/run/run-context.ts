@@ -4,6 +4,7 @@ import type { Store } from '../lake/store';
 import type { HousekeepingStep } from './housekeeping';
 import type { InputLedger } from './input-ledger';
 import type { IoCounters } from './io-counters';
+import type { Shard } from './shard';
 
 /** Incremental state: what the last committed run left, and what this run will leave once committed. */
 export class JobState {
@@ -36,6 +37,8 @@ export interface RunContext {
   /** Fires on SIGTERM/SIGINT or a lost lease: extract loops stop and the run ends without committing. */
   signal: AbortSignal;
   lake: Store;
+  /** `--shard i/n`: this run takes only the inputs whose key hashes to shard i (see run/shard.ts). */
+  shard?: Shard;
   /** A local folder for this run's temporary files (downloads); cleared with the run's staging, also after a crash. */
   spoolDir: string;
   inputs: InputLedger;

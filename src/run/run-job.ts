@@ -21,6 +21,7 @@ import { JobLease } from './job-lease';
 import { collectAbandonedStaging, resumePackages } from './resume';
 import { JobState, secretFromEnv, type RunContext } from './run-context';
 import { readRunSettings, type RunSettings } from './run-settings';
+import { scopeOf, type Shard } from './shard';
 import { stageRun } from './stage-run';
 
 export interface RunOptions {
@@ -32,6 +33,8 @@ export interface RunOptions {
   lake?: string;
   /** `--dry-run`: extract, validate and count, write nothing to the lake or the landing area. */
   dryRun?: boolean;
+  /** `--shard i/n`: only the inputs of shard i; its own lease, staging and packages (jobs that support it). */
+  shard?: Shard;
   /** Every registered job's name: a `--run-id` used by any of them is refused. */
   allJobs?: readonly string[];
   /** Environment to read settings from (tests pass their own); default process.env. */
@@ -65,6 +68,7 @@ function prepare<C, R>(job: Job<C, R>, options: RunOptions): PreparedRun<C> {
   if (options.runId !== undefined && !isValidRunId(options.runId)) {
     throw new ConfigError(`--run-id ${JSON.stringify(options.runId)}: expected 1-64 of A-Z a-z 0-9 _ - (starting with a letter or digit)`);
   }
+  if (options.shard !== undefined && !job.shardable) throw new ConfigError(`--shard: ${job.name} cannot split its inputs into shards`);
   const config = loadConfig({ env: options.env, dotenvDir: options.dotenvDir, flags: lakeFlag(options.lake) });
   const settings = readRunSettings(config);
   const jobConfig = job.parseConfig(config);
@@ -89,6 +93,7 @@ async function refuseUsedRunId(lake: Store, runId: string, jobs: readonly string
 interface RunIdentity {
   job: string;
   scope: string;
+  shard?: Shard;
   runId: string;
   logicalDate: string;
   startedAt: Date;
@@ -124,6 +129,7 @@ async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: Ab
     log,
     signal,
     lake,
+    shard: run.shard,
     spoolDir: dryRun ? path.join(os.tmpdir(), 'soundlake-dry-run', runId) : lake.spoolDir(scope, runId),
     inputs: new InputLedger(),
     io: new IoCounters(),
@@ -176,8 +182,20 @@ async function commitRun(lake: Store, pkg: RunManifest, settings: RunSettings, l
  */
 export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Promise<RunResult> {
   const { settings, jobConfig, runId, logicalDate } = prepare(job, options);
-  const run: RunIdentity = { job: job.name, scope: job.name, runId, logicalDate, startedAt: new Date(), dryRun: options.dryRun ?? false };
-  const log = createLogger({ level: settings.logLevel, stream: options.logStream }).child({ job: job.name, run_id: runId });
+  const run: RunIdentity = {
+    job: job.name,
+    scope: scopeOf(job.name, options.shard),
+    shard: options.shard,
+    runId,
+    logicalDate,
+    startedAt: new Date(),
+    dryRun: options.dryRun ?? false,
+  };
+  const log = createLogger({ level: settings.logLevel, stream: options.logStream }).child({
+    job: job.name,
+    run_id: runId,
+    ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
+  });
   await configureS3(settings.s3);
   const lake = openStore(settings.lakeUrl);
   const timings: Record<string, number> = {};
