@@ -27,6 +27,8 @@ interface RunFlags {
   lake?: string;
   dryRun?: boolean;
   shard?: Shard;
+  since?: string;
+  until?: string;
 }
 
 export function addRunCommand(program: Command): void {
@@ -38,6 +40,8 @@ export function addRunCommand(program: Command): void {
     .option('--run-id <id>', 'id for this run (default: UTC time to the ms + 64 random bits); an id already packaged or committed is refused')
     .option('--lake <url>', 'lake folder or s3://bucket/prefix; overrides [lake] url / LAKE_URL')
     .option('--dry-run', 'read, validate and count everything; write nothing to the lake or the landing area')
+    .option('--since <YYYY-MM-DD>', 'only inputs of this day and later (listening-events: files by the day in their name; distrokid: stats days)', dateOption('--since'))
+    .option('--until <YYYY-MM-DD>', 'only inputs of this day and earlier', dateOption('--until'))
     .option('--shard <i/n>', 'take only the inputs whose name hashes to shard i of n (listening-events): n runs split a landing set with no overlap', parseShard)
     .addHelpText(
       'after',
@@ -49,7 +53,7 @@ export function addRunCommand(program: Command): void {
     )
     .action(async (jobName: string, flags: RunFlags) => {
       const job = jobNamed(jobName);
-      const options: RunOptions = { date: flags.date, runId: flags.runId, lake: flags.lake, dryRun: flags.dryRun, shard: flags.shard };
+      const options: RunOptions = { date: flags.date, runId: flags.runId, lake: flags.lake, dryRun: flags.dryRun, shard: flags.shard, since: flags.since, until: flags.until };
       await withAbortOnSignals((signal) => job.run({ ...options, signal }));
     });
 }

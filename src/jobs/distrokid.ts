@@ -3,7 +3,7 @@ import { launchBrowser } from '../connections/browser';
 import { SourceChangedError } from '../core/errors';
 import { textFieldsOf, type TextRecordOf } from '../core/table';
 import { distrokidErrorPrefix, distrokidLandingPrefix } from '../lake/keys';
-import type { RunContext } from '../run/run-context';
+import { inWindow, type RunContext } from '../run/run-context';
 import { bankDetailsPage, bankPage, Dashboard, statsPage, STORE_PICKER } from '../sources/distrokid/dashboard';
 import { readDistrokidSettings, type DistrokidSettings } from '../sources/distrokid/distrokid-settings';
 import { decodeReport, parseEarningsReport, type EarningsLine } from '../sources/distrokid/earnings-report';
@@ -78,6 +78,8 @@ async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGener
         if (error instanceof SourceChangedError) await dashboard.saveErrorArtifacts(spec.name);
         throw error;
       }
+      // --since/--until: only the days asked for (the pages carry the last 365).
+      if (ctx.window) points = points.filter((p) => inWindow(p.date, ctx.window!));
       ctx.inputs.read(`distrokid:${spec.name}`, points.length);
       yield points.map((p) => ({ kind: 'streams' as const, page: spec.name, store: storeOf(data), artist, ...p }));
     }
@@ -113,6 +115,7 @@ export const distrokidJob: Job<DistrokidSettings, DistrokidRecord> = {
   name: 'distrokid',
   description: 'DistroKid dashboard (Playwright, saved login) → streams_daily per store, earnings report rows',
   tables: [streamsDaily, earnings],
+  dated: true,
   parseConfig: readDistrokidSettings,
   extract: scrape,
   transform(record, emit) {

@@ -12,6 +12,8 @@ export interface Job<C, R> {
   /** One line for `soundlake jobs`. */
   description: string;
   tables: readonly TableDef[];
+  /** The job's inputs are dated, so `--since`/`--until` can choose them (`ctx.window`). */
+  dated?: boolean;
   /** The job can split its inputs into shards (`--shard i/n`): it reads only `ctx.shard`'s share. */
   shardable?: boolean;
   /** Reads and validates every setting the job needs; throws ConfigError before any I/O. */

@@ -7,7 +7,8 @@ import { PermanentError } from '../core/errors';
 import { LocalStore } from '../lake/local-store';
 import { openStore } from '../lake/open-store';
 import type { Store } from '../lake/store';
-import type { RunContext } from '../run/run-context';
+import { inWindow, type DateWindow, type RunContext } from '../run/run-context';
+import { parseDate } from '../core/values';
 import { shardOf } from '../run/shard';
 import { orderLandingFiles, tableForFile } from '../sources/listening-events/landing-files';
 import { readLandingFile, type ListeningRecord } from '../sources/listening-events/read-landing-file';
@@ -39,6 +40,15 @@ function openLanding(url: string): Store {
   return landing;
 }
 
+/** With --since/--until: only files whose name carries a day in the window (`streams_2024-06-24.csv`). */
+function takeByNameDate(name: string, window: DateWindow, ctx: RunContext): boolean {
+  const date = /(\d{4}-\d{2}-\d{2})/.exec(name)?.[1];
+  if (date !== undefined && parseDate(date) !== undefined && inWindow(date, window)) return true;
+  const reason = date === undefined ? 'no day in its name; --since/--until take only dated files' : `its day ${date} is outside --since/--until`;
+  ctx.inputs.mark(name, 'ignored', { reason });
+  return false;
+}
+
 /** Local landing folders named like an input (`streams_x.csv/`): listed nowhere else, so said here. */
 function foldersNamedLikeInputs(landing: Store): string[] {
   if (!(landing instanceof LocalStore)) return [];
@@ -58,6 +68,7 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
   description: 'Users, songs and streams CSV files from a landing folder or S3 prefix → raw/listening/',
   tables: listeningTables,
   shardable: true,
+  dated: true,
 
   parseConfig(config) {
     return {
@@ -75,9 +86,10 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
       ctx.inputs.mark(folder, 'ignored', { reason: 'a folder, not a file' });
     }
     // A shard takes only the files whose name hashes to it; the other shards take the rest.
-    const files = orderLandingFiles(objects.map((o) => o.key)).filter((f) => !ctx.shard || shardOf(f.name, ctx.shard.count) === ctx.shard.index);
+    const all = orderLandingFiles(objects.map((o) => o.key)).filter((f) => !ctx.shard || shardOf(f.name, ctx.shard.count) === ctx.shard.index);
+    const files = ctx.window ? all.filter((f) => takeByNameDate(f.name, ctx.window!, ctx)) : all;
     const inOtherShards = new Set(objects.map((o) => o.key).filter((key) => ctx.shard && tableForFile(key) && shardOf(key, ctx.shard.count) !== ctx.shard.index));
-    const known = new Set(files.map((f) => f.name));
+    const known = new Set(all.map((f) => f.name));
     for (const other of objects.filter((o) => !known.has(o.key) && !inOtherShards.has(o.key))) {
       ctx.log.warn('ignoring a landing file whose name is not users*.csv, songs*.csv or streams*.csv', { file: other.key });
       ctx.inputs.mark(other.key, 'ignored', { reason: 'name matches no table' });

@@ -24,6 +24,14 @@ export class JobState {
   }
 }
 
+/** `--since`/`--until`: the days (inclusive, YYYY-MM-DD) whose inputs a run takes; either end may be open. */
+export interface DateWindow {
+  since?: string;
+  until?: string;
+}
+
+export const inWindow = (date: string, window: DateWindow) => (!window.since || date >= window.since) && (!window.until || date <= window.until);
+
 /** Everything a job sees of the run. */
 export interface RunContext {
   job: string;
@@ -37,6 +45,8 @@ export interface RunContext {
   /** Fires on SIGTERM/SIGINT or a lost lease: extract loops stop and the run ends without committing. */
   signal: AbortSignal;
   lake: Store;
+  /** `--since`/`--until`: only the inputs of these days (jobs marked `dated`). */
+  window?: DateWindow;
   /** `--shard i/n`: this run takes only the inputs whose key hashes to shard i (see run/shard.ts). */
   shard?: Shard;
   /** A local folder for this run's temporary files (downloads); cleared with the run's staging, also after a crash. */

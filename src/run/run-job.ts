@@ -19,7 +19,7 @@ import { InputLedger } from './input-ledger';
 import { IoCounters } from './io-counters';
 import { JobLease } from './job-lease';
 import { collectAbandonedStaging, resumePackages } from './resume';
-import { JobState, secretFromEnv, type RunContext } from './run-context';
+import { JobState, secretFromEnv, type DateWindow, type RunContext } from './run-context';
 import { readRunSettings, type RunSettings } from './run-settings';
 import { scopeOf, type Shard } from './shard';
 import { stageRun } from './stage-run';
@@ -33,6 +33,9 @@ export interface RunOptions {
   lake?: string;
   /** `--dry-run`: extract, validate and count, write nothing to the lake or the landing area. */
   dryRun?: boolean;
+  /** `--since`/`--until` (YYYY-MM-DD, inclusive): only the inputs of those days (jobs with dated inputs). */
+  since?: string;
+  until?: string;
   /** `--shard i/n`: only the inputs of shard i; its own lease, staging and packages (jobs that support it). */
   shard?: Shard;
   /** Every registered job's name: a `--run-id` used by any of them is refused. */
@@ -56,6 +59,7 @@ export interface RunResult {
 }
 
 interface PreparedRun<C> {
+  window?: DateWindow;
   settings: RunSettings;
   jobConfig: C;
   runId: string;
@@ -69,10 +73,14 @@ function prepare<C, R>(job: Job<C, R>, options: RunOptions): PreparedRun<C> {
     throw new ConfigError(`--run-id ${JSON.stringify(options.runId)}: expected 1-64 of A-Z a-z 0-9 _ - (starting with a letter or digit)`);
   }
   if (options.shard !== undefined && !job.shardable) throw new ConfigError(`--shard: ${job.name} cannot split its inputs into shards`);
+  const since = options.since === undefined ? undefined : parseDateFlag('--since', options.since);
+  const until = options.until === undefined ? undefined : parseDateFlag('--until', options.until);
+  if ((since || until) && !job.dated) throw new ConfigError(`--since/--until: ${job.name} has no dated inputs to choose from`);
+  if (since && until && since > until) throw new ConfigError(`--since ${since} is after --until ${until}`);
   const config = loadConfig({ env: options.env, dotenvDir: options.dotenvDir, flags: lakeFlag(options.lake) });
   const settings = readRunSettings(config);
   const jobConfig = job.parseConfig(config);
-  return { settings, jobConfig, runId: options.runId ?? newRunId(), logicalDate };
+  return { settings, jobConfig, runId: options.runId ?? newRunId(), logicalDate, window: since || until ? { since, until } : undefined };
 }
 
 /** A run id names one run forever: one that was packaged or committed (by any job) is never extracted again. */
@@ -94,6 +102,7 @@ interface RunIdentity {
   job: string;
   scope: string;
   shard?: Shard;
+  window?: DateWindow;
   runId: string;
   logicalDate: string;
   startedAt: Date;
@@ -130,6 +139,7 @@ async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: Ab
     signal,
     lake,
     shard: run.shard,
+    window: run.window,
     spoolDir: dryRun ? path.join(os.tmpdir(), 'soundlake-dry-run', runId) : lake.spoolDir(scope, runId),
     inputs: new InputLedger(),
     io: new IoCounters(),
@@ -181,11 +191,12 @@ async function commitRun(lake: Store, pkg: RunManifest, settings: RunSettings, l
  * (README "All or nothing").
  */
 export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Promise<RunResult> {
-  const { settings, jobConfig, runId, logicalDate } = prepare(job, options);
+  const { settings, jobConfig, runId, logicalDate, window } = prepare(job, options);
   const run: RunIdentity = {
     job: job.name,
     scope: scopeOf(job.name, options.shard),
     shard: options.shard,
+    window,
     runId,
     logicalDate,
     startedAt: new Date(),

@@ -161,6 +161,17 @@ describe('distrokid job with a valid session (real Chromium)', () => {
     expect(await warehouseRows(EARNINGS_SQL)).toEqual(expectedEarnings(tsv.layout, tsv.extraColumn));
   });
 
+  test('--since/--until keep only the stats days asked for', async () => {
+    saveSession();
+    await run({}, { since: '2025-05-21', until: '2025-05-22' });
+    expect(await warehouseRows('SELECT DATE, STORE, STREAMS FROM RAW.DISTROKID_STREAMS_DAILY ORDER BY STORE, DATE')).toEqual([
+      [d('2025-05-21'), 'applemusic', 37n],
+      [d('2025-05-22'), 'applemusic', 29n],
+      [d('2025-05-21'), 'spotify', 140n],
+      [d('2025-05-22'), 'spotify', 118n],
+    ]);
+  });
+
   test('challenge pages are waited out and retried', async () => {
     saveSession();
     site.challenges = 2;

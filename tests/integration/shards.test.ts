@@ -84,3 +84,26 @@ test('--shard is checked: i/n with 1 ≤ i ≤ n, and only for jobs that can spl
   expect(refused.code).toBe(2);
   expect(refused.stderr).toMatch(/--shard: spotify-playlist cannot split its inputs into shards/);
 });
+
+test('--since/--until take only the landing files of those days; the rest wait in the landing area', async () => {
+  const setup: Setup = { lakeUrl: path.join(work.dir, 'lake-window'), landingUrl: path.join(work.dir, 'landing-window'), env: {} };
+  fs.cpSync(landingDir, setup.landingUrl, { recursive: true });
+  const { result } = await runListening(setup, { date: '2026-11-21', since: '2024-06-26', until: '2024-06-27' });
+  const processed = result.manifest.inputs.filter((i) => i.status === 'processed').map((i) => i.name).sort();
+  expect(processed).toEqual(['streams_2024-06-26.csv', 'streams_2024-06-27.csv']);
+  const ignored = Object.fromEntries(result.manifest.inputs.filter((i) => i.status === 'ignored').map((i) => [i.name, i.reason]));
+  expect(ignored['users.csv']).toBe('no day in its name; --since/--until take only dated files');
+  expect(ignored['streams_2024-06-24.csv']).toBe('its day 2024-06-24 is outside --since/--until');
+  expect(fs.readdirSync(setup.landingUrl).filter((n) => n.endsWith('.csv')).length).toBe(files.length - 2);
+  // Only those two days' streams are committed (rejects aside).
+  const rows = await committedRows((await stores(setup)).lake);
+  expect([...rows.rows.keys()].filter((k) => k.startsWith('raw/'))).toEqual(['raw/listening/streams']);
+});
+
+test('--since/--until are checked: real days, in order, for jobs with dated inputs', async () => {
+  expect((await runCli(['run', 'listening-events', '--since', '2024-06-27', '--until', '2024-06-26'])).code).toBe(2);
+  expect((await runCli(['run', 'listening-events', '--since', '2024-02-30'])).code).toBe(2);
+  const refused = await runCli(['run', 'spotify-playlist', '--since', '2024-06-01']);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toMatch(/--since\/--until: spotify-playlist has no dated inputs/);
+});
