@@ -1,5 +1,10 @@
 /**
  * npm run bench -- --events 1000000 [--days 7] [--stray-quote] [--keep]
+ * npm run bench -- --events 1000000 --compare [--rounds 3]
+ *
+ * --compare runs our job and DuckDB doing the same work (bench/duckdb-peer.ts) on the same landing
+ * set, alternating, each in a child process, and prints each side's median wall time, CPU time
+ * and peak RSS, the ratio, and gzip -6 over our output as the single-core floor.
  *
  * Generates a landing set (not timed), runs listening-events into a local lake in a child process
  * (timed; its peak RSS measured there), then times `gzip -6` over the same uncompressed CSV output
@@ -14,12 +19,20 @@ import { generateListeningEvents } from '../src/generate/listening-events-genera
 import { listeningEventsJob } from '../src/jobs/listening-events';
 import type { RunManifest } from '../src/lake/manifest';
 import { runJob } from '../src/run/run-job';
+import { runDuckdbPeer } from './duckdb-peer';
 
 interface ChildResult {
   seconds: number;
+  /** User + system CPU of the whole child process (every thread), seconds. */
+  cpuSeconds: number;
   maxRssMb: number;
   manifest: RunManifest;
 }
+
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -35,12 +48,68 @@ async function child(landing: string, lake: string): Promise<void> {
     date: '2024-07-01',
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const result: ChildResult = { seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, manifest };
+  const result: ChildResult = { seconds, cpuSeconds: cpuSeconds(), maxRssMb: process.resourceUsage().maxRSS / 1024, manifest };
   process.stdout.write(JSON.stringify(result));
+}
+
+async function duckdbChild(landing: string, out: string): Promise<void> {
+  const started = process.hrtime.bigint();
+  await runDuckdbPeer(landing, out);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stdout.write(JSON.stringify({ seconds, cpuSeconds: cpuSeconds(), maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+function runChild(mode: '--child' | '--child-duckdb', landing: string, out: string): ChildResult {
+  const run = spawnSync(process.execPath, [__filename, mode, landing, out], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  if (run.status !== 0) throw new Error(`${mode} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as ChildResult;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Ours and DuckDB, alternating, on fresh copies of one landing set; medians, ratio, gzip floor. */
+function compare(work: string, landing: string, rounds: number): void {
+  const ours: ChildResult[] = [];
+  const peer: ChildResult[] = [];
+  let lastLake = '';
+  for (let round = 1; round <= rounds; round++) {
+    const copy = path.join(work, `landing-${round}`);
+    fs.cpSync(landing, copy, { recursive: true }); // our job archives its inputs: a fresh copy each round (not timed)
+    lastLake = path.join(work, `lake-${round}`);
+    ours.push(runChild('--child', copy, lastLake));
+    peer.push(runChild('--child-duckdb', landing, path.join(work, `duckdb-${round}`)));
+    console.log(`round ${round}: ours ${ours[round - 1].seconds.toFixed(2)} s, duckdb ${peer[round - 1].seconds.toFixed(2)} s`);
+  }
+  const gzipSeconds = gzipFloor(work, lastLake, ours[ours.length - 1].manifest);
+  const workers = 1;
+  const row = (name: string, r: ChildResult[]) =>
+    `${name.padEnd(8)} ${median(r.map((x) => x.seconds)).toFixed(2).padStart(8)} ${median(r.map((x) => x.cpuSeconds)).toFixed(2).padStart(8)} ${median(r.map((x) => x.maxRssMb)).toFixed(0).padStart(10)}`;
+  console.log(`\n${'side'.padEnd(8)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'peak RSS MB'.padStart(10)}   (median of ${rounds}, ${os.availableParallelism()} cores)`);
+  console.log(row('ours', ours));
+  console.log(row('duckdb', peer));
+  const ratio = median(ours.map((x) => x.seconds)) / median(peer.map((x) => x.seconds));
+  console.log(`\nours / duckdb wall time: ${ratio.toFixed(2)} (target ≤ 0.5)`);
+  console.log(`gzip -6 over our output: ${gzipSeconds.toFixed(2)} s; ours / gzip floor: ${(median(ours.map((x) => x.seconds)) / gzipSeconds).toFixed(2)}, per worker (${workers}): ${(median(ours.map((x) => x.seconds)) / gzipSeconds / workers).toFixed(2)}`);
+}
+
+/** gzip -6 over the same uncompressed CSV our run wrote: the single-core floor for gzip CSV. */
+function gzipFloor(work: string, lake: string, manifest: RunManifest): number {
+  const plain = path.join(work, 'output.csv');
+  const out = fs.openSync(plain, 'w');
+  for (const file of manifest.files) execFileSync('sh', ['-c', `gzip -dc '${path.join(lake, file.key)}'`], { stdio: ['ignore', out, 'inherit'] });
+  fs.closeSync(out);
+  const started = process.hrtime.bigint();
+  execFileSync('sh', ['-c', `gzip -6 -c '${plain}' > /dev/null`]);
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 async function main(): Promise<void> {
   if (process.argv.includes('--child')) return child(process.argv[3], process.argv[4]);
+  if (process.argv.includes('--child-duckdb')) return duckdbChild(process.argv[3], process.argv[4]);
   const events = flag('--events', 1_000_000);
   const days = flag('--days', 7);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'soundlake-bench-'));
@@ -63,23 +132,10 @@ async function main(): Promise<void> {
       console.log(`stray quote put on line 3 of ${name} (${(text.length / 1024 / 1024).toFixed(0)} MB)`);
     }
 
-    const run = spawnSync(process.execPath, [__filename, '--child', landing, lake], {
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    if (run.status !== 0) throw new Error(`job failed: ${run.stderr}`);
-    const result = JSON.parse(run.stdout) as ChildResult;
+    if (process.argv.includes('--compare')) return compare(work, landing, flag('--rounds', 3));
+    const result = runChild('--child', landing, lake);
     const m = result.manifest;
-
-    // The same uncompressed output, through gzip -6, for the ratio.
-    const plain = path.join(work, 'output.csv');
-    const out = fs.openSync(plain, 'w');
-    for (const file of m.files) execFileSync('sh', ['-c', `gzip -dc '${path.join(lake, file.key)}'`], { stdio: ['ignore', out, 'inherit'] });
-    fs.closeSync(out);
-    const gzipStarted = process.hrtime.bigint();
-    execFileSync('sh', ['-c', `gzip -6 -c '${plain}' > /dev/null`]);
-    const gzipSeconds = Number(process.hrtime.bigint() - gzipStarted) / 1e9;
+    const gzipSeconds = gzipFloor(work, lake, m);
 
     const streams = m.tables['listening/streams'] ?? { rows: 0, rejects: 0 };
     const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -93,6 +149,7 @@ async function main(): Promise<void> {
       ['uncompressed output MB', mb(m.totals.uncompressed_bytes).toFixed(1)],
       ['uncompressed MB/s', (mb(m.totals.uncompressed_bytes) / result.seconds).toFixed(1)],
       ['compressed MB/s', (mb(m.totals.bytes) / result.seconds).toFixed(1)],
+      ['CPU seconds (all threads)', result.cpuSeconds.toFixed(2)],
       ['peak RSS MB', result.maxRssMb.toFixed(0)],
       ['gzip -6 seconds (same output)', gzipSeconds.toFixed(2)],
       ['job / gzip ratio', (result.seconds / gzipSeconds).toFixed(2)],
