@@ -11,7 +11,7 @@ import { readRunSettings } from '../run/run-settings';
 import { pipeStatuses } from '../snowflake/pipe-status';
 import { daysBetween, refreshPipes } from '../snowflake/refresh-pipes';
 import { applySetup, describeHandshake } from '../snowflake/setup';
-import { setupStatements, setupVariables } from '../snowflake/setup-script';
+import { kpiMaterialization, setupStatements, setupVariables } from '../snowflake/setup-script';
 import { findManifest, verifyRun, type FileCheck } from '../snowflake/verify-run';
 import { ALL_TABLES } from '../tables/all-tables';
 import { withAbortOnSignals } from './run-command';
@@ -42,7 +42,7 @@ export function addSnowflakeCommand(program: Command): void {
     .action(async (flags: { dryRun?: boolean; lake?: string }) => {
       const config = loadConfig({ flags: lakeFlag(flags.lake) });
       const variables = setupVariables(config, { requireRoleArn: !flags.dryRun });
-      const statements = setupStatements(variables);
+      const statements = setupStatements(variables, undefined, kpiMaterialization(config));
       if (flags.dryRun) {
         let file = '';
         for (const s of statements) {

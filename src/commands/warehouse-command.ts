@@ -11,11 +11,11 @@ import { buildWarehouse, queryWarehouse } from '../warehouse/duckdb-warehouse';
 export const DEFAULT_WAREHOUSE = 'warehouse.duckdb';
 
 /** Builds the local warehouse from the configured lake (or `lakeUrl`); returns the summary table text. */
-export async function buildLocalWarehouse(options: { lake?: string; db: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+export async function buildLocalWarehouse(options: { lake?: string; db: string; env?: NodeJS.ProcessEnv; kpiTables?: boolean }): Promise<string> {
   const config = loadConfig({ env: options.env, flags: lakeFlag(options.lake) });
   const settings = readRunSettings(config);
   await configureS3(settings.s3);
-  const summary = await buildWarehouse({ lake: openStore(settings.lakeUrl), dbPath: options.db, tables: ALL_TABLES });
+  const summary = await buildWarehouse({ lake: openStore(settings.lakeUrl), dbPath: options.db, tables: ALL_TABLES, kpis: options.kpiTables ? 'table' : 'view' });
   return textTable(
     ['table', 'files', 'rows'],
     summary.tables.map((t) => [t.table, t.files, t.rows]),
@@ -29,8 +29,9 @@ export function addWarehouseCommand(program: Command): void {
     .description('load every committed lake file into RAW tables and create the ANALYTICS views (rebuilt from scratch)')
     .option('--lake <url>', 'lake folder or s3://bucket/prefix; default [lake] url')
     .option('--db <path>', 'DuckDB file to write', DEFAULT_WAREHOUSE)
-    .action(async (flags: { lake?: string; db: string }) => {
-      console.log(await buildLocalWarehouse({ lake: flags.lake, db: flags.db }));
+    .option('--kpi-tables', 'store the listening KPIs as tables with views over them (as kpi_materialization = dynamic_table does in Snowflake)')
+    .action(async (flags: { lake?: string; db: string; kpiTables?: boolean }) => {
+      console.log(await buildLocalWarehouse({ lake: flags.lake, db: flags.db, kpiTables: flags.kpiTables }));
       console.log(`warehouse: ${path.resolve(flags.db)}`);
     });
   warehouse

@@ -33,14 +33,35 @@ export function setupVariables(config: Config, options: { requireRoleArn: boolea
     STORAGE_INTEGRATION: identifier('storage_integration'),
     STORAGE_ROLE_ARN: roleArn ?? 'arn:aws:iam::000000000000:role/SET-storage_role_arn',
     LAKE_URL: lakeUrl,
+    KPI_TARGET_LAG: targetLag(config),
   };
 }
 
-/** Every statement of sql/snowflake/*.sql, files in name order, variables filled. */
-export function setupStatements(variables: Record<string, string>, dir = snowflakeDir()): SetupStatement[] {
+/** `[snowflake] kpi_target_lag`: how stale the KPI dynamic tables may get, e.g. `1 hour`, `15 minutes`. */
+function targetLag(config: Config): string {
+  const value = config.string('snowflake', 'kpi_target_lag').trim().toLowerCase();
+  if (!/^\d+ (seconds?|minutes?|hours?|days?)$/.test(value) && value !== 'downstream') {
+    config.fail('snowflake', 'kpi_target_lag', "a lag such as '1 hour', '15 minutes' (at least 1 minute), or 'downstream'");
+  }
+  return value;
+}
+
+/** `[snowflake] kpi_materialization`: the listening KPIs as views, or as dynamic tables. */
+export function kpiMaterialization(config: Config): 'view' | 'dynamic_table' {
+  const value = config.string('snowflake', 'kpi_materialization');
+  if (value !== 'view' && value !== 'dynamic_table') config.fail('snowflake', 'kpi_materialization', 'view or dynamic_table');
+  return value;
+}
+
+/**
+ * Every statement of sql/snowflake/*.sql, files in name order, variables filled; of the KPI files
+ * 41_kpi_views.sql or 42_kpi_dynamic_tables.sql, the one `[snowflake] kpi_materialization` chooses.
+ */
+export function setupStatements(variables: Record<string, string>, dir = snowflakeDir(), kpis: 'view' | 'dynamic_table' = 'view'): SetupStatement[] {
   return fs
     .readdirSync(dir)
     .filter((name) => /^\d\d_.*\.sql$/.test(name))
+    .filter((name) => !name.startsWith(kpis === 'dynamic_table' ? '41_' : '42_'))
     .sort()
     .flatMap((file) => splitStatements(fillTemplate(fs.readFileSync(path.join(dir, file), 'utf8'), variables, `sql/snowflake/${file}`)).map((sql) => ({ file, sql })));
 }

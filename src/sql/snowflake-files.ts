@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { packageRoot } from '../core/package-root';
 import type { TableDef } from '../core/table';
 import { rawTableName } from '../tables/all-tables';
-import { modelScript } from './model-statements';
+import { KPI_VIEWS, materializeKpis, storedKpi } from './kpi-materialization';
+import { modelFiles, modelScript } from './model-statements';
 import { createPipe, pipeName } from './pipes';
 import { createRawTable } from './raw-tables';
 
@@ -33,12 +34,31 @@ function monitoring(tables: readonly TableDef[]): string {
   ].join('\n\n');
 }
 
+function listeningKpis(): string {
+  const kpis = modelFiles().find((f) => f.name === '10_listening_kpis.sql');
+  if (!kpis) throw new Error('sql/models/10_listening_kpis.sql is missing');
+  return kpis.sql.trim();
+}
+
+/** Applied with `[snowflake] kpi_materialization = view` (the default): the KPI dynamic tables of an earlier choice go. */
+function kpiViews(): string {
+  const drops = KPI_VIEWS.map((name) => `DROP DYNAMIC TABLE IF EXISTS ANALYTICS.${storedKpi(name)};`).join('\n');
+  return `-- The KPIs are the views of 40_models.sql; dynamic tables from kpi_materialization = dynamic_table are dropped\n-- (they would keep refreshing, and costing credits, with nothing reading them).\n${drops}\n`;
+}
+
+/** Applied with `[snowflake] kpi_materialization = dynamic_table`, after 40_models.sql: each KPI stored as a dynamic table, its view reading it. */
+function kpiDynamicTables(): string {
+  return materializeKpis(listeningKpis(), 'dynamic_table');
+}
+
 /** The generated files of sql/snowflake/, by name. */
 export function generatedSnowflakeFiles(tables: readonly TableDef[]): Map<string, string> {
   return new Map([
     ['20_raw_tables.sql', `${HEADER('the table definitions in src/tables/')}${tables.map((t) => createRawTable(t, 'snowflake')).join('\n\n')}\n`],
     ['30_pipes.sql', `${HEADER('the table definitions in src/tables/')}${tables.map(createPipe).join('\n\n')}\n`],
     ['40_models.sql', `${HEADER('the table definitions and sql/models/*.sql')}${modelScript(tables)}`],
+    ['41_kpi_views.sql', `${HEADER('sql/models/10_listening_kpis.sql')}${kpiViews()}`],
+    ['42_kpi_dynamic_tables.sql', `${HEADER('sql/models/10_listening_kpis.sql')}${kpiDynamicTables()}`],
     ['90_monitoring.sql', `${HEADER('the table definitions in src/tables/')}${monitoring(tables)}\n`],
   ]);
 }

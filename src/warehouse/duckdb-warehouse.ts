@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dataFilePattern } from '../lake/keys';
+import { materializeKpis } from '../sql/kpi-materialization';
 import { PermanentError, messageOf } from '../core/errors';
 import type { Logger } from '../core/log';
 import { csvColumns, type TableDef } from '../core/table';
@@ -47,7 +48,14 @@ function isCommittedDataFile(key: string, table: TableDef): boolean {
  * lineage columns Snowpipe would fill (_file_name relative to the stage on raw/, _file_row,
  * _loaded_at), then the same model SQL as Snowflake. Rebuilt from scratch each time.
  */
-export async function buildWarehouse(options: { lake: Store; dbPath: string; tables: readonly TableDef[]; log?: Logger }): Promise<WarehouseSummary> {
+export async function buildWarehouse(options: {
+  lake: Store;
+  dbPath: string;
+  tables: readonly TableDef[];
+  log?: Logger;
+  /** The listening KPIs as views (default) or materialized as tables, as Snowflake's dynamic tables are. */
+  kpis?: 'view' | 'table';
+}): Promise<WarehouseSummary> {
   const { lake, dbPath, tables, log } = options;
   await fsp.rm(dbPath, { force: true });
   await fsp.rm(`${dbPath}.wal`, { force: true });
@@ -68,7 +76,7 @@ export async function buildWarehouse(options: { lake: Store; dbPath: string; tab
       summary.tables.push({ table: `RAW.${rawTableName(table)}`, files: files.length, rows });
       log?.debug('loaded', { table: rawTableName(table), files: files.length, rows });
     }
-    for (const statement of splitStatements(modelScript(tables))) {
+    for (const statement of splitStatements(materializeKpis(modelScript(tables), options.kpis ?? 'view'))) {
       try {
         await connection.run(statement);
       } catch (error) {

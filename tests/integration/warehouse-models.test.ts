@@ -58,7 +58,8 @@ function handMadeLake(lake: string): void {
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`);
 
-describe('the local warehouse runs the model SQL over a hand-made lake', () => {
+// The KPIs as views, and stored as tables (as Snowflake's dynamic tables store them): same figures.
+describe.each(['view', 'table'] as const)('the local warehouse runs the model SQL over a hand-made lake (KPIs as %s)', (kpis) => {
   let dir: string;
   let db: string;
   let cleanup: () => void;
@@ -66,7 +67,7 @@ describe('the local warehouse runs the model SQL over a hand-made lake', () => {
     ({ dir, cleanup } = tempDir());
     handMadeLake(path.join(dir, 'lake'));
     db = path.join(dir, 'warehouse.duckdb');
-    const summary = await buildWarehouse({ lake: new LocalStore(path.join(dir, 'lake')), dbPath: db, tables: ALL_TABLES });
+    const summary = await buildWarehouse({ lake: new LocalStore(path.join(dir, 'lake')), dbPath: db, tables: ALL_TABLES, kpis });
     expect(summary.tables.filter((t) => t.table.startsWith('RAW.LISTENING_'))).toEqual([
       { table: 'RAW.LISTENING_USERS', files: 2, rows: 2 },
       { table: 'RAW.LISTENING_SONGS', files: 2, rows: 4 },
@@ -156,7 +157,7 @@ describe('the local warehouse runs the model SQL over a hand-made lake', () => {
       }
       put(lake, 'raw/listening/streams/year=2024/month=06/day=24/streams_r1_00000.csv.gz', ['user_id,track_id,listen_time,_run_id,_extracted_at', ...listens]);
       const db2 = path.join(d2, 'w.duckdb');
-      await buildWarehouse({ lake: new LocalStore(lake), dbPath: db2, tables: ALL_TABLES });
+      await buildWarehouse({ lake: new LocalStore(lake), dbPath: db2, tables: ALL_TABLES, kpis });
       // g1: 1 (t0) + 3 + 2 + 1 = 7 listens; g6: 6; g5: 5; g4: 4; g3: 3; g2: 2 → top 5 leaves g2 out.
       expect((await queryWarehouse(db2, 'SELECT TRACK_GENRE, LISTEN_COUNT FROM ANALYTICS.LISTENING_TOP_GENRES_DAILY ORDER BY RANK')).rows).toEqual([
         ['g1', 7n],
@@ -175,4 +176,27 @@ describe('the local warehouse runs the model SQL over a hand-made lake', () => {
       c2();
     }
   });
+});
+
+test('with KPIs as tables, each KPI is stored once and its view reads the stored rows', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    handMadeLake(path.join(dir, 'lake'));
+    const db = path.join(dir, 'w.duckdb');
+    await buildWarehouse({ lake: new LocalStore(path.join(dir, 'lake')), dbPath: db, tables: ALL_TABLES, kpis: 'table' });
+    const kinds = await queryWarehouse(
+      db,
+      "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'ANALYTICS' AND table_name LIKE 'LISTENING_%' ORDER BY 1",
+    );
+    expect(kinds.rows).toEqual([
+      ['LISTENING_GENRE_DAILY', 'VIEW'],
+      ['LISTENING_GENRE_DAILY_DT', 'BASE TABLE'],
+      ['LISTENING_TOP_GENRES_DAILY', 'VIEW'],
+      ['LISTENING_TOP_GENRES_DAILY_DT', 'BASE TABLE'],
+      ['LISTENING_TOP_SONGS_DAILY', 'VIEW'],
+      ['LISTENING_TOP_SONGS_DAILY_DT', 'BASE TABLE'],
+    ]);
+  } finally {
+    cleanup();
+  }
 });

@@ -128,7 +128,7 @@ export class FakeSnowflake extends LoopbackService {
 
   private execute(raw: string): ResultSet {
     const sql = raw.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ').trim();
-    const create = /^CREATE (OR REPLACE )?(?:SECURE )?(DATABASE|SCHEMA|TABLE|VIEW|PIPE|STAGE|FILE FORMAT|STORAGE INTEGRATION|WAREHOUSE|ROLE) (IF NOT EXISTS )?([A-Za-z0-9_$.]+)/i.exec(sql);
+    const create = /^CREATE (OR REPLACE )?(?:SECURE )?(DATABASE|SCHEMA|DYNAMIC TABLE|TABLE|VIEW|PIPE|STAGE|FILE FORMAT|STORAGE INTEGRATION|WAREHOUSE|ROLE) (IF NOT EXISTS )?([A-Za-z0-9_$.]+)/i.exec(sql);
     if (create) {
       const kind = create[2].toUpperCase();
       const name = this.qualify(kind, create[4]);
@@ -141,6 +141,13 @@ export class FakeSnowflake extends LoopbackService {
       }
       this.objects.set(key, { kind, name, created: 1, replaced: 0 });
       return this.status(`${kind} ${name} successfully created.`);
+    }
+    // DROP … IF EXISTS of a kind of object: gone afterwards, whether it was there or not.
+    const drop = /^DROP (DYNAMIC TABLE|TABLE|VIEW) IF EXISTS ([A-Za-z0-9_$.]+)$/i.exec(sql);
+    if (drop) {
+      const kind = drop[1].toUpperCase();
+      this.objects.delete(`${kind} ${this.qualify(kind, drop[2])}`);
+      return this.status('Statement executed successfully.');
     }
     let m = /^USE DATABASE ([A-Za-z0-9_$]+)$/i.exec(sql);
     if (m) {

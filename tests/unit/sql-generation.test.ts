@@ -89,7 +89,34 @@ describe('splitStatements', () => {
     for (const name of fs.readdirSync(dir)) {
       const statements = splitStatements(fs.readFileSync(path.join(dir, name), 'utf8'));
       expect(statements.length).toBeGreaterThan(0);
-      for (const s of statements) expect(s.replace(/^(--[^\n]*\n|\s)*/, '')).toMatch(/^(CREATE|GRANT|USE|ALTER|SELECT|WITH)\b/);
+      for (const s of statements) expect(s.replace(/^(--[^\n]*\n|\s)*/, '')).toMatch(/^(CREATE|GRANT|USE|ALTER|SELECT|WITH|DROP)\b/);
     }
   });
+});
+
+test('the KPIs become dynamic tables from the same SELECTs, with their views over them, only when chosen', async () => {
+  const { loadConfig } = await import('../../src/core/config');
+  const { setupStatements, setupVariables } = await import('../../src/snowflake/setup-script');
+  const config = loadConfig({ dotenvDir: null, env: { LAKE_URL: 's3://bucket/lake', SNOWFLAKE_KPI_TARGET_LAG: '15 minutes' } });
+  const variables = setupVariables(config, { requireRoleArn: false });
+  const asViews = setupStatements(variables, undefined, 'view');
+  const asTables = setupStatements(variables, undefined, 'dynamic_table');
+  expect(asViews.some((s) => s.file === '42_kpi_dynamic_tables.sql')).toBe(false);
+  const withoutComments = (sql: string) => sql.replace(/^(--[^\n]*\n)*/, '');
+  expect(asViews.filter((s) => s.file === '41_kpi_views.sql').map((s) => withoutComments(s.sql))).toEqual([
+    'USE DATABASE SOUNDLAKE',
+    'DROP DYNAMIC TABLE IF EXISTS ANALYTICS.LISTENING_GENRE_DAILY_DT',
+    'DROP DYNAMIC TABLE IF EXISTS ANALYTICS.LISTENING_TOP_SONGS_DAILY_DT',
+    'DROP DYNAMIC TABLE IF EXISTS ANALYTICS.LISTENING_TOP_GENRES_DAILY_DT',
+  ]);
+  expect(asTables.some((s) => s.file === '41_kpi_views.sql')).toBe(false);
+  const dynamic = asTables.filter((s) => s.file === '42_kpi_dynamic_tables.sql').map((s) => s.sql.replace(/^(--[^\n]*\n|\s)*/, '')).filter((sql) => !sql.startsWith('USE '));
+  expect(dynamic).toHaveLength(6);
+  expect(dynamic[0]).toMatch(/CREATE OR REPLACE DYNAMIC TABLE ANALYTICS\.LISTENING_GENRE_DAILY_DT\s+TARGET_LAG = '15 minutes'\s+WAREHOUSE = SOUNDLAKE_WH\s+REFRESH_MODE = AUTO\s+AS\s+SELECT/);
+  expect(dynamic[1]).toBe('CREATE OR REPLACE VIEW ANALYTICS.LISTENING_GENRE_DAILY AS SELECT * FROM ANALYTICS.LISTENING_GENRE_DAILY_DT');
+  // The SELECT is the model's own, character for character.
+  const model = fs.readFileSync(path.join(__dirname, '..', '..', 'sql', 'models', '10_listening_kpis.sql'), 'utf8');
+  const select = dynamic[0].slice(dynamic[0].indexOf('SELECT'));
+  expect(model).toContain(select);
+  expect(() => setupVariables(loadConfig({ dotenvDir: null, env: { LAKE_URL: 's3://bucket/lake', SNOWFLAKE_KPI_TARGET_LAG: 'soon' } }), { requireRoleArn: false })).toThrow(/kpi_target_lag/);
 });
