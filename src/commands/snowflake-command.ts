@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { lakeFlag, loadConfig, type Config } from '../core/config';
-import { dateOption } from '../core/dates';
 import { ConfigError, SoundlakeError } from '../core/errors';
 import { sleep } from '../core/retry';
 import { textTable } from '../core/text-table';
@@ -9,7 +8,7 @@ import { configureSnowflake, readSnowflakeSettings, snowflakeRunner } from '../c
 import { openStore } from '../lake/open-store';
 import { readRunSettings } from '../run/run-settings';
 import { pipeStatuses } from '../snowflake/pipe-status';
-import { daysBetween, refreshPipes } from '../snowflake/refresh-pipes';
+import { parseSince, refreshPipes } from '../snowflake/refresh-pipes';
 import { applySetup, describeHandshake } from '../snowflake/setup';
 import { kpiMaterialization, setupStatements, setupVariables } from '../snowflake/setup-script';
 import { findManifest, verifyRun, type FileCheck } from '../snowflake/verify-run';
@@ -107,15 +106,20 @@ export function addSnowflakeCommand(program: Command): void {
 
   snowflake
     .command('refresh')
-    .description('ALTER PIPE … REFRESH per day partition since a date (backfill after a missed notification; Snowflake looks back 7 days at most)')
-    .requiredOption('--since <YYYY-MM-DD>', 'first day partition to refresh', dateOption('--since'))
-    .option('--until <YYYY-MM-DD>', 'last day partition; default today (UTC)', dateOption('--until'))
-    .action(async (flags: { since: string; until?: string }) => {
+    .description('ALTER PIPE … REFRESH MODIFIED_AFTER: queue the lake files written since a time that no notification announced (Snowflake looks back 7 days at most)')
+    .requiredOption('--since <time>', 'files written to the lake since this time: YYYY-MM-DD (UTC midnight) or an ISO-8601 time with a zone', (raw: string) => {
+      const since = parseSince(raw);
+      if (!since) throw new ConfigError(`--since ${JSON.stringify(raw)}: expected YYYY-MM-DD or an ISO-8601 time with a zone, e.g. 2026-11-20T06:00:00Z`);
+      return since;
+    })
+    .addHelpText('after', '\nBy write time, not by partition: rows land in the partitions of their event days, which may lie far back.')
+    .action(async (flags: { since: Date }) => {
       const config = loadConfig();
       await connect(config);
-      const until = flags.until ?? new Date().toISOString().slice(0, 10);
-      if (flags.since > until) throw new ConfigError(`--since ${flags.since} is after ${until}`);
-      const refreshed = await refreshPipes(snowflakeRunner, ALL_TABLES, daysBetween(flags.since, until));
-      console.log(textTable(['pipe', 'prefix', 'files queued'], refreshed.map((r) => [r.pipe, r.prefix, r.files])));
+      if (Date.now() - flags.since.getTime() > 7 * 86_400_000) {
+        console.error('note: Snowflake refreshes only files staged in the last 7 days; older files need COPY INTO by hand');
+      }
+      const refreshed = await refreshPipes(snowflakeRunner, ALL_TABLES, flags.since);
+      console.log(textTable(['pipe', 'modified after', 'files queued'], refreshed.map((r) => [r.pipe, r.since, r.files])));
     });
 }

@@ -1,30 +1,31 @@
 import type { SqlRunner } from '../connections/snowflake';
-import { partitionPath } from '../lake/keys';
 import type { TableDef } from '../core/table';
 import { pipeName } from '../sql/pipes';
 
-/** Every day from `since` to `until`, inclusive, as YYYY-MM-DD. */
-export function daysBetween(since: string, until: string): string[] {
-  const days: string[] = [];
-  for (let d = new Date(`${since}T00:00:00Z`); d.toISOString().slice(0, 10) <= until; d.setUTCDate(d.getUTCDate() + 1)) {
-    days.push(d.toISOString().slice(0, 10));
-  }
-  return days;
-}
-
 /**
- * ALTER PIPE … REFRESH PREFIX per day partition: queues files a missed notification never
- * announced. The prefix is relative to the pipe's own path. Snowflake only considers files staged
- * in the last 7 days, and skips files it has loaded already.
+ * ALTER PIPE … REFRESH MODIFIED_AFTER per pipe: queues the files written to the lake since a time
+ * that a missed notification never announced. By write time, not by partition: a run writes rows
+ * into the partitions of their event days, which may lie far back (a late landing file), so a
+ * refresh of the prefixes of recent days would miss them. Snowflake considers files staged in the
+ * last 7 days at most, and skips files it has already loaded.
  */
-export async function refreshPipes(runner: SqlRunner, tables: readonly TableDef[], days: readonly string[]): Promise<{ pipe: string; prefix: string; files: number }[]> {
-  const out: { pipe: string; prefix: string; files: number }[] = [];
+export async function refreshPipes(runner: SqlRunner, tables: readonly TableDef[], since: Date): Promise<{ pipe: string; since: string; files: number }[]> {
+  const out: { pipe: string; since: string; files: number }[] = [];
+  const at = since.toISOString();
   for (const table of tables) {
-    for (const day of days) {
-      const prefix = `${partitionPath(day)}/`;
-      const rows = await runner.query(`ALTER PIPE RAW.${pipeName(table)} REFRESH PREFIX = '${prefix}'`);
-      out.push({ pipe: `RAW.${pipeName(table)}`, prefix, files: rows.length });
-    }
+    const rows = await runner.query(`ALTER PIPE RAW.${pipeName(table)} REFRESH MODIFIED_AFTER = '${at}'`);
+    out.push({ pipe: `RAW.${pipeName(table)}`, since: at, files: rows.length });
   }
   return out;
+}
+
+/** `--since`: a YYYY-MM-DD day (its start, UTC) or an ISO-8601 time with a zone. */
+export function parseSince(raw: string): Date | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
+    const d = new Date(`${raw}T00:00:00Z`);
+    return d.toISOString().slice(0, 10) === raw ? d : undefined;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(raw)) return undefined;
+  const d = new Date(raw);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }

@@ -94,21 +94,22 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     expect(stderr + stdout).not.toContain('fake-password-123');
   });
 
-  test('refresh issues ALTER PIPE … REFRESH per pipe and day partition', async () => {
-    fake.refreshFiles.set('RAW.LISTENING_STREAMS_PIPE year=2024/month=06/day=25/', ['listening/streams/year=2024/month=06/day=25/streams_r_00000.csv.gz']);
-    const { code, stdout } = await runCli(['snowflake', 'refresh', '--since', '2024-06-24', '--until', '2024-06-25']);
+  test('refresh queues files by write time, so a back-dated partition written yesterday is not missed', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000);
+    // A late landing file: written yesterday, into the partition of its event day months back.
+    fake.stagedFiles.set('RAW.LISTENING_STREAMS_PIPE', [
+      { path: 'year=2024/month=06/day=10/streams_listening-events_r_00000.csv.gz', modified: yesterday },
+      { path: 'year=2024/month=06/day=09/streams_listening-events_old_00000.csv.gz', modified: new Date(Date.now() - 3 * 86_400_000) },
+    ]);
+    const since = new Date(yesterday.getTime() - 3_600_000).toISOString();
+    const { code, stdout } = await runCli(['snowflake', 'refresh', '--since', since]);
     expect(code).toBe(0);
     const refreshes = fake.statements.filter((s) => s.startsWith('ALTER PIPE'));
-    expect(refreshes).toHaveLength(ALL_TABLES.length * 2);
-    expect(refreshes.filter((s) => s.includes('LISTENING_'))).toEqual([
-      "ALTER PIPE RAW.LISTENING_USERS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=24/'",
-      "ALTER PIPE RAW.LISTENING_USERS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=25/'",
-      "ALTER PIPE RAW.LISTENING_SONGS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=24/'",
-      "ALTER PIPE RAW.LISTENING_SONGS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=25/'",
-      "ALTER PIPE RAW.LISTENING_STREAMS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=24/'",
-      "ALTER PIPE RAW.LISTENING_STREAMS_PIPE REFRESH PREFIX = 'year=2024/month=06/day=25/'",
-    ]);
-    expect(stdout).toMatch(/RAW\.LISTENING_STREAMS_PIPE\s+year=2024\/month=06\/day=25\/\s+1/);
+    expect(refreshes).toHaveLength(ALL_TABLES.length);
+    expect(refreshes).toContain(`ALTER PIPE RAW.LISTENING_STREAMS_PIPE REFRESH MODIFIED_AFTER = '${since}'`);
+    // The back-dated file written yesterday is queued; the one written before --since is not.
+    expect(stdout).toMatch(/RAW\.LISTENING_STREAMS_PIPE\s+\S+\s+1\n/);
+    expect((await runCli(['snowflake', 'refresh', '--since', 'last week'])).code).toBe(2);
   });
 
   describe('verify --run', () => {

@@ -39,8 +39,12 @@ export class FakeSnowflake extends LoopbackService {
   readonly copyHistory = new Map<string, CopyHistoryRow[]>();
   /** SYSTEM$PIPE_STATUS JSON per pipe (RAW.X_PIPE). */
   readonly pipeStatus = new Map<string, Record<string, unknown>>();
-  /** Files an ALTER PIPE … REFRESH reports as queued, per pipe and prefix ("RAW.X_PIPE year=…/"). */
-  readonly refreshFiles = new Map<string, string[]>();
+  /**
+   * Files in each pipe's path on the stage (relative to it) and when each was written, as ALTER PIPE
+   * … REFRESH sees them: PREFIX queues those under the prefix, MODIFIED_AFTER those written after
+   * the time; either way only files written in the last 7 days (Snowflake's limit).
+   */
+  readonly stagedFiles = new Map<string, { path: string; modified: Date }[]>();
   /** When set, login fails with this Snowflake error code and message. */
   loginError?: { code: string; message: string };
   private database: string | undefined;
@@ -198,10 +202,15 @@ export class FakeSnowflake extends LoopbackService {
         rows: rows.map((r) => [r.FILE_NAME, r.STATUS, r.ROW_COUNT, r.FIRST_ERROR_MESSAGE, r.LAST_LOAD_TIME]),
       };
     }
-    m = /^ALTER PIPE ([A-Za-z0-9_$.]+) REFRESH PREFIX = '([^']*)'$/i.exec(sql);
+    m = /^ALTER PIPE ([A-Za-z0-9_$.]+) REFRESH (PREFIX|MODIFIED_AFTER) = '([^']*)'$/i.exec(sql);
     if (m) {
-      const files = this.refreshFiles.get(`${m[1].toUpperCase()} ${m[2]}`) ?? [];
-      return { columns: [{ name: 'File', type: 'text' }, { name: 'Status', type: 'text' }], rows: files.map((f) => [f, 'SENT']) };
+      const weekAgo = Date.now() - 7 * 86_400_000;
+      const after = m[2].toUpperCase() === 'MODIFIED_AFTER' ? Date.parse(m[3]) : NaN;
+      if (m[2].toUpperCase() === 'MODIFIED_AFTER' && Number.isNaN(after)) throw Object.assign(new Error(`Invalid timestamp '${m[3]}'`), { code: '100035' });
+      const files = (this.stagedFiles.get(m[1].toUpperCase()) ?? []).filter(
+        (f) => f.modified.getTime() > weekAgo && (Number.isNaN(after) ? f.path.startsWith(m![3]) : f.modified.getTime() > after),
+      );
+      return { columns: [{ name: 'File', type: 'text' }, { name: 'Status', type: 'text' }], rows: files.map((f) => [f.path, 'SENT']) };
     }
     if (/^SELECT 1$/i.test(sql)) return { columns: [{ name: '1', type: 'fixed' }], rows: [[1]] };
     // Other reads (the monitoring queries): an empty result, as on an account with no loads yet.
