@@ -8,4 +8,6 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 60000,
   setupFiles: ['<rootDir>/tests/support/jest-setup.ts'],
+  // Finds (or installs) the Chromium the browser tests drive, once, before any test.
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
 };

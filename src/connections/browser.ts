@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { PermanentError } from '../core/errors';
 import { closeAtExit } from './connection';
+import { findBrowser, HOW_TO_INSTALL_BROWSER } from './find-browser';
 import type { BrowserSettings } from '../sources/distrokid/distrokid-settings';
 
 /**
@@ -14,14 +14,15 @@ let browser: Promise<Browser> | undefined;
 
 /** The process's Chromium, launched on first use (playwright-core with the system Chromium). */
 export async function launchBrowser(settings: BrowserSettings, options: { headless?: boolean } = {}): Promise<Browser> {
-  if (!fs.existsSync(settings.executablePath)) {
-    throw new PermanentError(`Chromium not found at ${settings.executablePath} ([browser] executable_path); install Debian's chromium package (apt-get install chromium)`);
+  const executablePath = findBrowser(settings.executablePath);
+  if (!executablePath) {
+    throw new PermanentError(`no Chromium at ${settings.executablePath} ([browser] executable_path), on PATH or in Playwright's cache; ${HOW_TO_INSTALL_BROWSER}`);
   }
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const headless = options.headless ?? settings.headless;
   closeAtExit(closeBrowser);
   browser ??= chromium.launch({
-    executablePath: settings.executablePath,
+    executablePath,
     headless,
     timeout: settings.timeoutMs,
     args: [...QUIET_FLAGS, ...(settings.noSandbox ? ['--no-sandbox'] : [])],

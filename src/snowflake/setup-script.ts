@@ -62,6 +62,8 @@ export function setupStatements(variables: Record<string, string>, dir = snowfla
     .readdirSync(dir)
     .filter((name) => /^\d\d_.*\.sql$/.test(name))
     .filter((name) => !name.startsWith(kpis === 'dynamic_table' ? '41_' : '42_'))
+    // Monitoring queries are for people to run (`snowflake status`, a worksheet), not part of setup.
+    .filter((name) => !name.startsWith('90_'))
     .sort()
     .flatMap((file) => splitStatements(fillTemplate(fs.readFileSync(path.join(dir, file), 'utf8'), variables, `sql/snowflake/${file}`)).map((sql) => ({ file, sql })));
 }

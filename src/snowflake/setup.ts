@@ -1,3 +1,4 @@
+import { ExitCode, SoundlakeError } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { SqlRow, SqlRunner } from '../connections/snowflake';
 import type { SetupStatement } from './setup-script';
@@ -29,11 +30,19 @@ export async function applySetup(runner: SqlRunner, statements: readonly SetupSt
     return row ? String(field(row, 'property_value')) : undefined;
   };
   const pipes = await runner.query('SHOW PIPES IN SCHEMA RAW');
-  return {
+  const handshake: Handshake = {
     iamUserArn: property('STORAGE_AWS_IAM_USER_ARN'),
     externalId: property('STORAGE_AWS_EXTERNAL_ID'),
     pipes: pipes.map((row) => ({ name: String(field(row, 'name')), notificationChannel: field(row, 'notification_channel') as string | undefined })),
   };
+  // Without these, AWS cannot be wired: setup did not finish, whatever the statements said.
+  const missing = [
+    ...(handshake.iamUserArn ? [] : [`the integration's STORAGE_AWS_IAM_USER_ARN (DESC INTEGRATION ${integration})`]),
+    ...(handshake.externalId ? [] : [`the integration's STORAGE_AWS_EXTERNAL_ID (DESC INTEGRATION ${integration})`]),
+    ...(handshake.pipes.length > 0 && handshake.pipes.every((p) => p.notificationChannel) ? [] : ['a notification channel for every pipe (SHOW PIPES IN SCHEMA RAW)']),
+  ];
+  if (missing.length > 0) throw new SoundlakeError(`snowflake setup did not finish: Snowflake did not report ${missing.join(', nor ')}`, ExitCode.failed);
+  return handshake;
 }
 
 export function describeHandshake(h: Handshake): string {

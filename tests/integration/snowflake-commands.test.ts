@@ -45,6 +45,15 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     expect(stdout + stderr).not.toContain('fake-password-123');
   });
 
+  test('setup never runs the monitoring queries, and exits 1 when Snowflake did not report what AWS needs', async () => {
+    const statements = setupStatements(setupVariables(loadConfig({ dotenvDir: null }), { requireRoleArn: true }));
+    expect(statements.some((s) => s.file.startsWith('90_'))).toBe(false);
+    fake.reportsHandshake = false;
+    const { code, stderr } = await runCli(['snowflake', 'setup']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/snowflake setup did not finish: Snowflake did not report the integration's STORAGE_AWS_IAM_USER_ARN/);
+  });
+
   test('applying setup twice succeeds and creates nothing twice; pipes are never replaced', async () => {
     expect((await runCli(['snowflake', 'setup'])).code).toBe(0);
     const afterFirst = new Map([...fake.objects].map(([k, o]) => [k, { ...o }]));

@@ -45,6 +45,8 @@ export class FakeSnowflake extends LoopbackService {
    * the time; either way only files written in the last 7 days (Snowflake's limit).
    */
   readonly stagedFiles = new Map<string, { path: string; modified: Date }[]>();
+  /** False: DESC INTEGRATION reports no IAM user or external id (an integration not yet usable). */
+  reportsHandshake = true;
   /** When set, login fails with this Snowflake error code and message. */
   loginError?: { code: string; message: string };
   private database: string | undefined;
@@ -167,9 +169,9 @@ export class FakeSnowflake extends LoopbackService {
         columns: ['property', 'property_type', 'property_value', 'property_default'].map((name) => ({ name, type: 'text' as const })),
         rows: [
           ['ENABLED', 'Boolean', 'true', 'false'],
-          ['STORAGE_AWS_IAM_USER_ARN', 'String', 'arn:aws:iam::999999999999:user/abc1-s-fake', ''],
+          ...(this.reportsHandshake ? [['STORAGE_AWS_IAM_USER_ARN', 'String', 'arn:aws:iam::999999999999:user/abc1-s-fake', '']] : []),
           ['STORAGE_AWS_ROLE_ARN', 'String', 'arn:aws:iam::123456789012:role/snowflake-lake', ''],
-          ['STORAGE_AWS_EXTERNAL_ID', 'String', 'FAKE_SFCRole=2_abcdefg=', ''],
+          ...(this.reportsHandshake ? [['STORAGE_AWS_EXTERNAL_ID', 'String', 'FAKE_SFCRole=2_abcdefg=', '']] : []),
         ],
       };
     }
