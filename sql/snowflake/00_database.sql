@@ -1,4 +1,6 @@
 -- soundlake: database, schemas, warehouse and roles. Idempotent: safe to apply again.
+-- Bootstrap: applied as [snowflake] admin_role (ACCOUNTADMIN, or a role with CREATE DATABASE,
+-- CREATE WAREHOUSE, CREATE ROLE and MANAGE GRANTS); the files from 10_ on run as the loader role.
 -- Placeholders (a dollar sign and a NAME in braces) come from [snowflake] settings;
 -- `soundlake snowflake setup --dry-run` prints the statements with them filled.
 
@@ -18,6 +20,10 @@ GRANT USAGE ON DATABASE ${DATABASE} TO ROLE ${LOADER_ROLE};
 GRANT USAGE, CREATE TABLE, CREATE PIPE, CREATE STAGE, CREATE FILE FORMAT, CREATE VIEW ON SCHEMA ${DATABASE}.RAW TO ROLE ${LOADER_ROLE};
 GRANT USAGE, CREATE VIEW ON SCHEMA ${DATABASE}.ANALYTICS TO ROLE ${LOADER_ROLE};
 GRANT USAGE ON WAREHOUSE ${WAREHOUSE} TO ROLE ${LOADER_ROLE};
+-- A role must be granted before anyone can use it: to the user soundlake connects as, and to
+-- SYSADMIN so administrators keep seeing what it owns.
+GRANT ROLE ${LOADER_ROLE} TO USER ${SNOWFLAKE_USER};
+GRANT ROLE ${LOADER_ROLE} TO ROLE SYSADMIN;
 
 -- Looker reads ANALYTICS only: SELECT on its views (views run with their owner's rights, so RAW
 -- stays closed to it), including views created later.
@@ -26,5 +32,6 @@ GRANT USAGE ON DATABASE ${DATABASE} TO ROLE ${LOOKER_ROLE};
 GRANT USAGE ON SCHEMA ${DATABASE}.ANALYTICS TO ROLE ${LOOKER_ROLE};
 GRANT SELECT ON FUTURE VIEWS IN SCHEMA ${DATABASE}.ANALYTICS TO ROLE ${LOOKER_ROLE};
 GRANT USAGE ON WAREHOUSE ${WAREHOUSE} TO ROLE ${LOOKER_ROLE};
+GRANT ROLE ${LOOKER_ROLE} TO ROLE SYSADMIN;
 
 USE DATABASE ${DATABASE};

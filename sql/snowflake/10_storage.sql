@@ -1,15 +1,8 @@
--- soundlake: how Snowflake reads the lake. A storage integration (an IAM role Snowflake assumes;
--- no keys in any stage), the CSV file format of the lake contract, and one stage on {lake}/raw/.
+-- soundlake: how Snowflake reads the lake: the CSV file format of the lake contract, and one stage
+-- on {lake}/raw/ through the storage integration of 05_integration.sql (no keys in any stage).
+-- Applied as the loader role.
 USE DATABASE ${DATABASE};
 
-CREATE STORAGE INTEGRATION IF NOT EXISTS ${STORAGE_INTEGRATION}
-  TYPE = EXTERNAL_STAGE
-  STORAGE_PROVIDER = 'S3'
-  ENABLED = TRUE
-  STORAGE_AWS_ROLE_ARN = '${STORAGE_ROLE_ARN}'
-  STORAGE_ALLOWED_LOCATIONS = ('${LAKE_URL}/raw/')
-  COMMENT = 'soundlake lake, raw/ only';
-GRANT USAGE ON INTEGRATION ${STORAGE_INTEGRATION} TO ROLE ${LOADER_ROLE};
 
 -- The lake's CSV contract: NULL is an empty unquoted field, strings are always quoted with "
 -- (doubled inside), so "" is an empty string. The defaults would turn \N into NULL and eat backslashes.

@@ -51,9 +51,15 @@ export function addSnowflakeCommand(program: Command): void {
         console.log(`-- ${statements.length} statements; nothing was executed (--dry-run)`);
         return;
       }
-      await connect(config);
-      const handshake = await applySetup(snowflakeRunner, statements, variables.STORAGE_INTEGRATION);
-      console.log(`applied ${statements.length} statements from sql/snowflake/\n`);
+      await configureSnowflake(readSnowflakeSettings(config, 'admin'));
+      const handshake = await applySetup(snowflakeRunner, statements, {
+        integration: variables.STORAGE_INTEGRATION,
+        loaderRole: variables.LOADER_ROLE,
+        // Right after the integration exists: AWS's trust policy can be written while setup goes on.
+        onIntegration: (trust) =>
+          console.log(`storage integration ${variables.STORAGE_INTEGRATION}: IAM user ${trust.iamUserArn ?? '(not reported)'}, external id ${trust.externalId ?? '(not reported)'}`),
+      });
+      console.log(`applied ${statements.length} statements from sql/snowflake/ (00_–09_ as ${config.string('snowflake', 'admin_role')}, the rest as ${variables.LOADER_ROLE})\n`);
       console.log(describeHandshake(handshake));
     });
 

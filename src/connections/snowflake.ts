@@ -16,7 +16,12 @@ export interface SnowflakeSettings {
   privateKeyPass?: string;
 }
 
-export function readSnowflakeSettings(config: Config): SnowflakeSettings {
+/**
+ * `as`: the role the session starts as — the loader role for the everyday commands, or
+ * `[snowflake] admin_role` for setup's bootstrap (a role setup itself creates cannot be the one it
+ * logs in with on a new account).
+ */
+export function readSnowflakeSettings(config: Config, as: 'loader' | 'admin' = 'loader'): SnowflakeSettings {
   const account = config.string('snowflake', 'account');
   const user = config.string('snowflake', 'user');
   const privateKeyPath = config.optionalString('snowflake', 'private_key_path');
@@ -29,7 +34,7 @@ export function readSnowflakeSettings(config: Config): SnowflakeSettings {
   return {
     account,
     user,
-    role: config.string('snowflake', 'loader_role'),
+    role: config.string('snowflake', as === 'admin' ? 'admin_role' : 'loader_role'),
     warehouse: config.string('snowflake', 'warehouse'),
     database: config.string('snowflake', 'database'),
     accessUrl,

@@ -30,6 +30,7 @@ export function setupVariables(config: Config, options: { requireRoleArn: boolea
     WAREHOUSE: identifier('warehouse'),
     LOADER_ROLE: identifier('loader_role'),
     LOOKER_ROLE: identifier('looker_role'),
+    SNOWFLAKE_USER: identifier('user'),
     STORAGE_INTEGRATION: identifier('storage_integration'),
     STORAGE_ROLE_ARN: roleArn ?? 'arn:aws:iam::000000000000:role/SET-storage_role_arn',
     LAKE_URL: lakeUrl,
@@ -52,6 +53,9 @@ export function kpiMaterialization(config: Config): 'view' | 'dynamic_table' {
   if (value !== 'view' && value !== 'dynamic_table') config.fail('snowflake', 'kpi_materialization', 'view or dynamic_table');
   return value;
 }
+
+/** Files 00_–09_ are the bootstrap: applied as [snowflake] admin_role; the rest as the loader role. */
+export const isBootstrapFile = (file: string) => /^0\d_/.test(file);
 
 /**
  * Every statement of sql/snowflake/*.sql, files in name order, variables filled; of the KPI files

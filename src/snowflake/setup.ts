@@ -1,7 +1,7 @@
 import { ExitCode, SoundlakeError } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { SqlRow, SqlRunner } from '../connections/snowflake';
-import type { SetupStatement } from './setup-script';
+import { isBootstrapFile, type SetupStatement } from './setup-script';
 
 export interface Handshake {
   /** Put in the IAM role's trust policy (principal). */
@@ -15,30 +15,43 @@ export interface Handshake {
 const field = (row: SqlRow, name: string): unknown => row[name] ?? row[name.toUpperCase()] ?? row[name.toLowerCase()];
 
 /**
- * Applies the statements in order (they are idempotent, so applying twice changes nothing), then
- * reads the two values a person must put into AWS: the integration's IAM user and external id, and
- * each pipe's notification channel.
+ * Applies the statements in two phases: the bootstrap files (database, warehouse, roles, the
+ * storage integration, future grants) as the admin role the session logged in with, then — after
+ * reporting the integration's IAM user and external id, which AWS needs before any stage can read
+ * the lake — `USE ROLE` the loader role for the rest (file format, stage, tables, pipes, views).
+ * Every statement is idempotent, so applying twice changes nothing. Throws unless Snowflake
+ * reported everything AWS needs: setup never ends "done" when it is not.
  */
-export async function applySetup(runner: SqlRunner, statements: readonly SetupStatement[], integration: string, log?: Logger): Promise<Handshake> {
-  for (const [i, statement] of statements.entries()) {
-    log?.debug('executing', { file: statement.file, statement: i + 1, of: statements.length });
-    await runner.query(statement.sql);
-  }
-  const properties = await runner.query(`DESC INTEGRATION ${integration}`);
+export async function applySetup(
+  runner: SqlRunner,
+  statements: readonly SetupStatement[],
+  options: { integration: string; loaderRole: string; log?: Logger; onIntegration?: (h: Pick<Handshake, 'iamUserArn' | 'externalId'>) => void },
+): Promise<Handshake> {
+  const run = async (list: readonly SetupStatement[]) => {
+    for (const [i, statement] of list.entries()) {
+      options.log?.debug('executing', { file: statement.file, statement: i + 1, of: list.length });
+      await runner.query(statement.sql);
+    }
+  };
+  await run(statements.filter((s) => isBootstrapFile(s.file)));
+  const properties = await runner.query(`DESC INTEGRATION ${options.integration}`);
   const property = (name: string) => {
     const row = properties.find((r) => field(r, 'property') === name);
     return row ? String(field(row, 'property_value')) : undefined;
   };
+  const trust = { iamUserArn: property('STORAGE_AWS_IAM_USER_ARN'), externalId: property('STORAGE_AWS_EXTERNAL_ID') };
+  options.onIntegration?.(trust);
+  await runner.query(`USE ROLE ${options.loaderRole}`);
+  await run(statements.filter((s) => !isBootstrapFile(s.file)));
   const pipes = await runner.query('SHOW PIPES IN SCHEMA RAW');
   const handshake: Handshake = {
-    iamUserArn: property('STORAGE_AWS_IAM_USER_ARN'),
-    externalId: property('STORAGE_AWS_EXTERNAL_ID'),
+    ...trust,
     pipes: pipes.map((row) => ({ name: String(field(row, 'name')), notificationChannel: field(row, 'notification_channel') as string | undefined })),
   };
   // Without these, AWS cannot be wired: setup did not finish, whatever the statements said.
   const missing = [
-    ...(handshake.iamUserArn ? [] : [`the integration's STORAGE_AWS_IAM_USER_ARN (DESC INTEGRATION ${integration})`]),
-    ...(handshake.externalId ? [] : [`the integration's STORAGE_AWS_EXTERNAL_ID (DESC INTEGRATION ${integration})`]),
+    ...(handshake.iamUserArn ? [] : [`the integration's STORAGE_AWS_IAM_USER_ARN (DESC INTEGRATION ${options.integration})`]),
+    ...(handshake.externalId ? [] : [`the integration's STORAGE_AWS_EXTERNAL_ID (DESC INTEGRATION ${options.integration})`]),
     ...(handshake.pipes.length > 0 && handshake.pipes.every((p) => p.notificationChannel) ? [] : ['a notification channel for every pipe (SHOW PIPES IN SCHEMA RAW)']),
   ];
   if (missing.length > 0) throw new SoundlakeError(`snowflake setup did not finish: Snowflake did not report ${missing.join(', nor ')}`, ExitCode.failed);

@@ -35,14 +35,40 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     const { code, stdout, stderr } = await runCli(['snowflake', 'setup']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const expected = setupStatements(setupVariables(loadConfig({ dotenvDir: null }), { requireRoleArn: true })).map((s) => s.sql);
-    expect(fake.statements.slice(0, expected.length)).toEqual(expected);
-    expect(fake.statements.slice(expected.length)).toEqual(['DESC INTEGRATION SOUNDLAKE_LAKE', 'SHOW PIPES IN SCHEMA RAW']);
+    const all = setupStatements(setupVariables(loadConfig({ dotenvDir: null }), { requireRoleArn: true }));
+    const bootstrap = all.filter((s) => /^0\d_/.test(s.file)).map((s) => s.sql);
+    const rest = all.filter((s) => !/^0\d_/.test(s.file)).map((s) => s.sql);
+    // The bootstrap as the admin role, the integration's handshake, then the rest as the loader role.
+    expect(fake.statements).toEqual([...bootstrap, 'DESC INTEGRATION SOUNDLAKE_LAKE', 'USE ROLE SOUNDLAKE_LOADER', ...rest, 'SHOW PIPES IN SCHEMA RAW']);
+    expect(stdout.indexOf('storage integration SOUNDLAKE_LAKE: IAM user arn:aws:iam::999999999999:user/abc1-s-fake')).toBeGreaterThanOrEqual(0);
     expect(stdout).toMatch(/principal\s+arn:aws:iam::999999999999:user\/abc1-s-fake/);
     expect(stdout).toMatch(/sts:ExternalId\s+FAKE_SFCRole=2_abcdefg=/);
     expect(stdout).toContain('arn:aws:sqs:us-east-1:999999999999:sf-snowpipe-FAKE');
     expect(fake.logins[0]).toMatchObject({ LOGIN_NAME: 'SOUNDLAKE', PASSWORD: 'fake-password-123' });
     expect(stdout + stderr).not.toContain('fake-password-123');
+  });
+
+  test('on a fresh account: the loader role cannot log in before setup; setup bootstraps as ACCOUNTADMIN, then works as the loader', async () => {
+    fake.freshAccount = true;
+    // What the old setup did: log in as the role it is about to create.
+    const before = await runCli(['snowflake', 'status']);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toMatch(/Role 'SOUNDLAKE_LOADER' specified in the connect string does not exist or not authorized/);
+    const { code, stderr } = await runCli(['snowflake', 'setup']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(fake.statements.some((s) => s.endsWith('GRANT ROLE SOUNDLAKE_LOADER TO USER SOUNDLAKE'))).toBe(true);
+    // Account-level statements ran as ACCOUNTADMIN; after setup the loader role logs in.
+    expect((await runCli(['snowflake', 'status'])).code).toBe(0);
+    expect(fake.currentRole).toBe('SOUNDLAKE_LOADER');
+  });
+
+  test('the loader role may not do account-level work (why setup needs admin_role)', async () => {
+    fake.freshAccount = true;
+    process.env.SNOWFLAKE_ADMIN_ROLE = 'SYSADMIN';
+    const { code, stderr } = await runCli(['snowflake', 'setup']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Insufficient privileges to operate on account as role SYSADMIN/);
   });
 
   test('setup never runs the monitoring queries, and exits 1 when Snowflake did not report what AWS needs', async () => {

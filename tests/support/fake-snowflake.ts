@@ -8,6 +8,13 @@ import * as zlib from 'node:zlib';
  * POST /telemetry/send and POST /session?delete=true. It records every statement and models the
  * objects CREATE statements make, so idempotency is observable: CREATE on an existing object
  * without IF NOT EXISTS or OR REPLACE fails the way Snowflake does (002002).
+ *
+ * It honours roles the way a new account does: a session logs in with a role that exists and is
+ * granted to the user (ACCOUNTADMIN, SYSADMIN and PUBLIC are), `USE ROLE` switches only to a role
+ * granted to the user, and account-level work — CREATE DATABASE / WAREHOUSE / ROLE / STORAGE
+ * INTEGRATION, GRANT ROLE, GRANT … ON FUTURE — needs ACCOUNTADMIN (003001 otherwise). With
+ * `freshAccount` false (the default for tests of the other commands), setup has run before: the
+ * soundlake roles exist and are granted to the user.
  */
 
 type Cell = string | number | null;
@@ -31,7 +38,18 @@ export interface CopyHistoryRow {
   LAST_LOAD_TIME: string;
 }
 
+const BUILTIN_ROLES = ['ACCOUNTADMIN', 'SYSADMIN', 'PUBLIC'];
+/** Statements only an account administrator may run (a simplified privilege model). */
+const ACCOUNT_LEVEL = /^(CREATE (OR REPLACE )?(DATABASE|WAREHOUSE|ROLE|STORAGE INTEGRATION)\b|GRANT ROLE\b|GRANT .* ON FUTURE\b)/i;
+
 export class FakeSnowflake extends LoopbackService {
+  /** A new account: none of soundlake's roles exist or are granted yet. */
+  freshAccount = false;
+  /** Roles granted to users (`GRANT ROLE r TO USER u`). */
+  readonly userRoles = new Set<string>();
+  /** The session's role, from the login or USE ROLE. */
+  currentRole = '';
+  private loginUser = '';
   readonly statements: string[] = [];
   readonly logins: Record<string, unknown>[] = [];
   readonly objects = new Map<string, SnowflakeObject>();
@@ -84,6 +102,12 @@ export class FakeSnowflake extends LoopbackService {
         const data = (json.data ?? {}) as Record<string, unknown>;
         this.logins.push(data);
         if (this.loginError) return send({ success: false, code: this.loginError.code, message: this.loginError.message, data: null });
+        const role = String(new URL(url, 'http://x').searchParams.get('roleName') ?? 'PUBLIC').toUpperCase();
+        this.loginUser = String(data.LOGIN_NAME ?? '').toUpperCase();
+        if (!this.mayUse(role)) {
+          return send({ success: false, code: '390189', message: `Role '${role}' specified in the connect string does not exist or not authorized. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC.`, data: null });
+        }
+        this.currentRole = role;
         return send({
           success: true,
           data: { token: 'session-token', masterToken: 'master-token', sessionId: 1, parameters: [], sessionInfo: { databaseName: 'SOUNDLAKE', schemaName: null, warehouseName: 'SOUNDLAKE_WH', roleName: 'SOUNDLAKE_LOADER' } },
@@ -128,12 +152,37 @@ export class FakeSnowflake extends LoopbackService {
     return parts.join('.');
   }
 
+  private roleExists(role: string): boolean {
+    return BUILTIN_ROLES.includes(role) || this.objects.has(`ROLE ${role}`) || (!this.freshAccount && role.startsWith('SOUNDLAKE_'));
+  }
+
+  private mayUse(role: string): boolean {
+    if (!this.roleExists(role)) return false;
+    return BUILTIN_ROLES.includes(role) || this.userRoles.has(`${role} ${this.loginUser}`) || (!this.freshAccount && role.startsWith('SOUNDLAKE_'));
+  }
+
   private status(message: string): ResultSet {
     return { columns: [{ name: 'status', type: 'text' }], rows: [[message]] };
   }
 
   private execute(raw: string): ResultSet {
     const sql = raw.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ').trim();
+    if (ACCOUNT_LEVEL.test(sql) && this.currentRole !== 'ACCOUNTADMIN') {
+      throw Object.assign(new Error(`SQL access control error: Insufficient privileges to operate on account as role ${this.currentRole}`), { code: '003001' });
+    }
+    const grantRole = /^GRANT ROLE ([A-Za-z0-9_$]+) TO USER ([A-Za-z0-9_$]+)$/i.exec(sql);
+    if (grantRole) {
+      if (!this.roleExists(grantRole[1].toUpperCase())) throw Object.assign(new Error(`Role '${grantRole[1]}' does not exist or not authorized.`), { code: '002003' });
+      this.userRoles.add(`${grantRole[1].toUpperCase()} ${grantRole[2].toUpperCase()}`);
+      return this.status('Statement executed successfully.');
+    }
+    const useRole = /^USE ROLE ([A-Za-z0-9_$]+)$/i.exec(sql);
+    if (useRole) {
+      const role = useRole[1].toUpperCase();
+      if (!this.mayUse(role)) throw Object.assign(new Error(`Role '${role}' does not exist or not authorized.`), { code: '002003' });
+      this.currentRole = role;
+      return this.status('Statement executed successfully.');
+    }
     const create = /^CREATE (OR REPLACE )?(?:SECURE )?(DATABASE|SCHEMA|DYNAMIC TABLE|TABLE|VIEW|PIPE|STAGE|FILE FORMAT|STORAGE INTEGRATION|WAREHOUSE|ROLE) (IF NOT EXISTS )?([A-Za-z0-9_$.]+)/i.exec(sql);
     if (create) {
       const kind = create[2].toUpperCase();
