@@ -30,7 +30,8 @@ export function setupVariables(config: Config, options: { requireRoleArn: boolea
     WAREHOUSE: identifier('warehouse'),
     LOADER_ROLE: identifier('loader_role'),
     LOOKER_ROLE: identifier('looker_role'),
-    SNOWFLAKE_USER: identifier('user'),
+    // --dry-run may print the statements before a user is chosen.
+    SNOWFLAKE_USER: options.requireRoleArn || config.optionalString('snowflake', 'user') ? identifier('user') : 'SET_SNOWFLAKE_USER',
     STORAGE_INTEGRATION: identifier('storage_integration'),
     STORAGE_ROLE_ARN: roleArn ?? 'arn:aws:iam::000000000000:role/SET-storage_role_arn',
     LAKE_URL: lakeUrl,
