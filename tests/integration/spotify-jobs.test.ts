@@ -4,7 +4,7 @@ import { spotifyPlaylistJob } from '../../src/jobs/spotify-playlist';
 import * as expected from '../fixtures/spotify/expected';
 import { FakeSpotify, REFRESH_TOKEN } from '../support/fake-spotify';
 import { startS3, type RunningS3 } from '../support/s3rver-harness';
-import { lakeWarehouse, LINEAGE, runSpotify } from '../support/spotify-scenario';
+import { lakeWarehouse, LINEAGE, runSpotify, useSpotifyWorld } from '../support/spotify-scenario';
 import { tempDir } from '../support/temp-dir';
 
 const PLAYLIST_ENV = { SPOTIFY_PLAYLIST_PLAYLIST_IDS: `https://open.spotify.com/playlist/${expected.PL}?si=abc123` };
@@ -198,25 +198,12 @@ describe('spotify-artists from the follow list', () => {
 });
 
 describe('Development Mode costs and limits, made visible', () => {
-  let fake: FakeSpotify;
-  let s3: RunningS3;
-  let dir: string;
-  let cleanup: () => void;
-  beforeEach(async () => {
-    fake = await new FakeSpotify('dev').start();
-    s3 = await startS3();
-    ({ dir, cleanup } = tempDir());
-  });
-  afterEach(async () => {
-    await fake.stop();
-    await s3.stop();
-    cleanup();
-  });
+  const world = useSpotifyWorld('dev');
 
   test('a playlist the user does not own is skipped with a warning naming it; the others land', async () => {
     const other = '3cEYpjA9oz9GiPac4AsH4n';
-    const { result, log } = await runSpotify(spotifyPlaylistJob, fake, s3, { SPOTIFY_PLAYLIST_PLAYLIST_IDS: `${other},${expected.PL}` });
-    const rows = await lakeRows(s3, dir);
+    const { result, log } = await runSpotify(spotifyPlaylistJob, world.fake, world.s3, { SPOTIFY_PLAYLIST_PLAYLIST_IDS: `${other},${expected.PL}` });
+    const rows = await lakeRows(world.s3, world.dir);
     expect(rows.playlists).toEqual(expected.playlists());
     expect(rows.playlist_items).toEqual(expected.playlistItems());
     const skipped = result.manifest.inputs.find((i) => i.name === `spotify:playlist:${other}`);
@@ -230,23 +217,23 @@ describe('Development Mode costs and limits, made visible', () => {
 
   test('album tracks fetched one by one are remembered across runs, and track_details=false skips them', async () => {
     const env = { SPOTIFY_ARTISTS_ARTIST_IDS: `spotify:artist:${WEEZER}` };
-    const first = await runSpotify(spotifyArtistsJob, fake, s3, env);
-    expect(fake.counts()['GET /tracks/{id}']).toBe(3);
+    const first = await runSpotify(spotifyArtistsJob, world.fake, world.s3, env);
+    expect(world.fake.counts()['GET /tracks/{id}']).toBe(3);
     expect(first.result.manifest.io['spotify_requests GET /tracks/{id}']).toBe(3);
-    fake.requests.length = 0;
-    const second = await runSpotify(spotifyArtistsJob, fake, s3, env);
+    world.fake.requests.length = 0;
+    const second = await runSpotify(spotifyArtistsJob, world.fake, world.s3, env);
     // The Blue Album's three tracks were fetched by the committed first run: not again.
-    expect(fake.counts()['GET /tracks/{id}']).toBeUndefined();
-    expect(fake.counts()['GET /tracks?ids=']).toBeUndefined();
+    expect(world.fake.counts()['GET /tracks/{id}']).toBeUndefined();
+    expect(world.fake.counts()['GET /tracks?ids=']).toBeUndefined();
     expect(second.result.manifest.tables['spotify/tracks']?.rows ?? 0).toBe(0);
 
     // Without per-track details: no track requests at all; ISRC and popularity are NULL.
     const fresh = await startS3();
     try {
-      fake.requests.length = 0;
-      await runSpotify(spotifyArtistsJob, fake, fresh, { ...env, SPOTIFY_TRACK_DETAILS: 'false' });
-      expect(Object.keys(fake.counts()).filter((k) => k.includes('/tracks'))).toEqual(['GET /albums/{id}/tracks']);
-      const q = await lakeWarehouse(fresh, dir);
+      world.fake.requests.length = 0;
+      await runSpotify(spotifyArtistsJob, world.fake, fresh, { ...env, SPOTIFY_TRACK_DETAILS: 'false' });
+      expect(Object.keys(world.fake.counts()).filter((k) => k.includes('/tracks'))).toEqual(['GET /albums/{id}/tracks']);
+      const q = await lakeWarehouse(fresh, world.dir);
       expect(await q('SELECT TRACK_ID, NAME, ALBUM_ID, ISRC, POPULARITY FROM RAW.SPOTIFY_TRACKS ORDER BY 1')).toEqual([
         ['1KvmbGDZpKmHkRNbAkaQwi', 'Undone — "The Sweater Song"', '5zT1JLIj9E57p3e1rFm9Uq', null, null],
         ['3sBjmBVF2FBmjYxaL1mE0U', 'Buddy Holly', '5zT1JLIj9E57p3e1rFm9Uq', null, null],

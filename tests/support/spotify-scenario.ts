@@ -6,9 +6,10 @@ import { openStore } from '../../src/lake/open-store';
 import { runJob, type RunOptions, type RunResult } from '../../src/run/run-job';
 import { ALL_TABLES } from '../../src/tables/all-tables';
 import { buildWarehouse, queryWarehouse } from '../../src/warehouse/duckdb-warehouse';
-import type { FakeSpotify } from './fake-spotify';
+import { FakeSpotify } from './fake-spotify';
 import { LogCapture } from './log-capture';
-import type { RunningS3 } from './s3rver-harness';
+import { startS3, type RunningS3 } from './s3rver-harness';
+import { tempDir } from './temp-dir';
 
 export interface SpotifyRun {
   result: RunResult;
@@ -38,3 +39,27 @@ export async function lakeWarehouse(s3: RunningS3, dir: string): Promise<(sql: s
 
 /** The table's own columns, without lineage: `SELECT … FROM RAW.X ORDER BY …`. */
 export const LINEAGE = '_RUN_ID, _EXTRACTED_AT, _FILE_NAME, _FILE_ROW, _LOADED_AT';
+
+/** A fake Spotify of one surface, an S3 server and a temp folder, new for every test of the block. */
+export interface SpotifyWorld {
+  fake: FakeSpotify;
+  s3: RunningS3;
+  dir: string;
+}
+
+/** Registers beforeEach/afterEach that give each test a fresh world; read its fields inside tests. */
+export function useSpotifyWorld(mode: 'full' | 'dev'): SpotifyWorld {
+  const world = {} as SpotifyWorld;
+  let cleanup = () => undefined as void;
+  beforeEach(async () => {
+    world.fake = await new FakeSpotify(mode).start();
+    world.s3 = await startS3();
+    ({ dir: world.dir, cleanup } = tempDir());
+  });
+  afterEach(async () => {
+    await world.fake.stop();
+    await world.s3.stop();
+    cleanup();
+  });
+  return world;
+}
