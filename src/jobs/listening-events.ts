@@ -85,12 +85,13 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
       ctx.log.warn('ignoring a folder whose name looks like a landing file', { folder });
       ctx.inputs.mark(folder, 'ignored', { reason: 'a folder, not a file' });
     }
+    const matching = orderLandingFiles(objects.map((o) => o.key));
     // A shard takes only the files whose name hashes to it; the other shards take the rest.
-    const all = orderLandingFiles(objects.map((o) => o.key)).filter((f) => !ctx.shard || shardOf(f.name, ctx.shard.count) === ctx.shard.index);
-    const files = ctx.window ? all.filter((f) => takeByNameDate(f.name, ctx.window!, ctx)) : all;
-    const inOtherShards = new Set(objects.map((o) => o.key).filter((key) => ctx.shard && tableForFile(key) && shardOf(key, ctx.shard.count) !== ctx.shard.index));
-    const known = new Set(all.map((f) => f.name));
-    for (const other of objects.filter((o) => !known.has(o.key) && !inOtherShards.has(o.key))) {
+    const shard = ctx.shard;
+    const mine = shard ? matching.filter((f) => shardOf(f.name, shard.count) === shard.index) : matching;
+    const files = ctx.window ? mine.filter((f) => takeByNameDate(f.name, ctx.window!, ctx)) : mine;
+    const known = new Set(matching.map((f) => f.name));
+    for (const other of objects.filter((o) => !known.has(o.key))) {
       ctx.log.warn('ignoring a landing file whose name is not users*.csv, songs*.csv or streams*.csv', { file: other.key });
       ctx.inputs.mark(other.key, 'ignored', { reason: 'name matches no table' });
     }
