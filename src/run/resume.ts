@@ -1,6 +1,6 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { messageOf, PermanentError } from '../core/errors';
+import { messageOf, NeedsPersonError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { packageKey, packagePrefix, stagingRoot } from '../lake/keys';
 import { parseManifest, type RunManifest } from '../lake/manifest';
@@ -28,7 +28,7 @@ export async function resumePackages(
     try {
       pkg = parseManifest(text, lake.describe(key));
     } catch (error) {
-      throw new PermanentError(`${messageOf(error)}; a person must look at it (move it aside to let runs go on)`);
+      throw new NeedsPersonError(`${messageOf(error)}; a person must look at it (move it aside to let runs go on)`);
     }
     options.log.warn('finishing the commit of a run that stopped after packaging (its rows are not extracted again)', {
       resumed_run: pkg.run_id,
