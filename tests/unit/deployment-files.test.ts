@@ -61,7 +61,8 @@ describe('ecs/stack.yaml', () => {
       expect(task.Properties.RequiresCompatibilities).toEqual(['FARGATE']);
       expect(task.Properties.NetworkMode).toBe('awsvpc');
       expect(container(task).LogConfiguration.LogDriver).toBe('awslogs');
-      expect(container(task).LinuxParameters.InitProcessEnabled).toBe(true);
+      // One init process: tini is the image's PID 1, so ECS's init is not added on top.
+      expect(container(task).LinuxParameters?.InitProcessEnabled).toBeUndefined();
     }
     const memory = Object.fromEntries(taskDefs.map(([, t]) => [container(t).Command[1], Number(t.Properties.Memory)]));
     expect(memory.distrokid).toBe(Math.max(...(Object.values(memory) as number[])));
@@ -178,4 +179,17 @@ test('.env.example means the same to dotenv and to docker run --env-file', () =>
   expect(Object.keys(docker).length).toBeGreaterThan(10);
   expect(text).not.toMatch(/^\s*export\s/m);
   for (const value of Object.values(docker)) expect(value).not.toMatch(/^["']|#/);
+});
+
+test('docker compose: runs without a .env, keeps data in named volumes, pins its images, one init process', () => {
+  const compose = parseYaml(read('docker-compose.yml')) as Json;
+  const soundlake = compose.services.soundlake as Json;
+  expect(soundlake.env_file).toEqual([{ path: '.env', required: false }]);
+  expect(soundlake.init).toBeUndefined(); // tini is the image's ENTRYPOINT
+  expect(soundlake.volumes).toEqual(['data:/data']);
+  expect(compose.services.minio.volumes).toEqual(['minio-data:/data']);
+  expect(Object.keys(compose.volumes).sort()).toEqual(['data', 'minio-data']);
+  for (const [name, service] of Object.entries(compose.services as Record<string, Json>)) {
+    if (service.image && name !== 'soundlake') expect(service.image).toMatch(/:RELEASE\.\d{4}-\d{2}-\d{2}T/);
+  }
 });
