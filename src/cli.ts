@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { addDemoCommand } from './commands/demo-command';
 import { addDistrokidCommand } from './commands/distrokid-command';
 import { addGenerateCommand } from './commands/generate-command';
+import { addLookerCommand } from './commands/looker-command';
 import { addJobsCommand, addResumeCommand, addRunCommand } from './commands/run-command';
 import { addSnowflakeCommand } from './commands/snowflake-command';
 import { addSpotifyCommand } from './commands/spotify-command';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   addSqlCommand(program);
   addWarehouseCommand(program);
   addSnowflakeCommand(program);
+  addLookerCommand(program);
   addSpotifyCommand(program);
   addDistrokidCommand(program);
   // Usage errors go through one place so they exit 2 like configuration errors.

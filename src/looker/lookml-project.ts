@@ -1,0 +1,270 @@
+import type { TableDef } from '../core/table';
+import type { AnalyticsColumn } from './describe-analytics';
+
+/**
+ * A LookML project generated from the table definitions and the ANALYTICS views, like the
+ * Snowflake DDL: one view file per ANALYTICS view (dimensions typed from the columns, primary keys
+ * from the dedup keys, lineage hidden, descriptions from the table definitions), measures analysts
+ * need, a model with explores and joins, and dashboards for the KPIs. `soundlake looker generate`
+ * writes it under looker/; `--check` fails when it is stale.
+ */
+
+const LINEAGE = new Set(['_RUN_ID', '_EXTRACTED_AT', '_FILE_NAME', '_FILE_ROW', '_LOADED_AT']);
+
+interface Measure {
+  name: string;
+  type: 'count' | 'count_distinct' | 'sum' | 'average';
+  column?: string;
+  format?: string;
+  label?: string;
+}
+
+/** Measures beyond `count`, per ANALYTICS view. */
+const MEASURES: Record<string, Measure[]> = {
+  STREAMS: [{ name: 'listeners', type: 'count_distinct', column: 'USER_ID', label: 'Distinct listeners' }],
+  SONGS: [{ name: 'average_duration_ms', type: 'average', column: 'DURATION_MS', format: 'decimal_0' }],
+  LISTENING_GENRE_DAILY: [
+    { name: 'total_listens', type: 'sum', column: 'LISTEN_COUNT', format: 'decimal_0' },
+    { name: 'total_listening_ms', type: 'sum', column: 'TOTAL_LISTENING_MS', format: 'decimal_0', label: 'Total listening time (ms)' },
+    { name: 'average_listening_ms', type: 'average', column: 'AVG_LISTENING_MS', format: 'decimal_0', label: 'Average listening time (ms)' },
+  ],
+  LISTENING_TOP_GENRES_DAILY: [{ name: 'total_listens', type: 'sum', column: 'LISTEN_COUNT', format: 'decimal_0' }],
+  LISTENING_TOP_SONGS_DAILY: [{ name: 'total_listens', type: 'sum', column: 'LISTEN_COUNT', format: 'decimal_0' }],
+  STREAMS_DAILY: [{ name: 'total_streams', type: 'sum', column: 'STREAMS', format: 'decimal_0' }],
+  DISTROKID_DAILY_STREAMS: [{ name: 'total_streams', type: 'sum', column: 'STREAMS', format: 'decimal_0' }],
+  EARNINGS: [
+    { name: 'total_earnings_usd', type: 'sum', column: 'EARNINGS_USD', format: 'usd', label: 'Earnings (USD)' },
+    { name: 'total_quantity', type: 'sum', column: 'QUANTITY', format: 'decimal_0' },
+  ],
+  DISTROKID_SALES_MONTHLY: [
+    { name: 'revenue_usd', type: 'sum', column: 'TOTAL_REVENUE_USD', format: 'usd', label: 'Revenue (USD)' },
+    { name: 'streams', type: 'sum', column: 'TOTAL_STREAMS', format: 'decimal_0' },
+  ],
+  SPOTIFY_NEW_RELEASES_WEEKLY: [{ name: 'albums', type: 'count_distinct', column: 'ALBUM_ID' }],
+  TRACKS: [{ name: 'average_popularity', type: 'average', column: 'POPULARITY', format: 'decimal_1' }],
+};
+
+interface Join {
+  view: string;
+  on: string;
+  relationship: 'many_to_one' | 'one_to_many';
+}
+
+/** Explores: the analysis entry points, with their joins on the dedup keys. */
+export const EXPLORES: Record<string, Join[]> = {
+  streams: [
+    { view: 'songs', on: '${streams.track_id} = ${songs.track_id}', relationship: 'many_to_one' },
+    { view: 'users', on: '${streams.user_id} = ${users.user_id}', relationship: 'many_to_one' },
+  ],
+  tracks: [
+    { view: 'albums', on: '${tracks.album_id} = ${albums.album_id}', relationship: 'many_to_one' },
+    { view: 'track_artists', on: '${tracks.track_id} = ${track_artists.track_id}', relationship: 'one_to_many' },
+    { view: 'artists', on: '${track_artists.artist_id} = ${artists.artist_id}', relationship: 'many_to_one' },
+    { view: 'artist_genres', on: '${artists.artist_id} = ${artist_genres.artist_id}', relationship: 'one_to_many' },
+  ],
+  streams_daily: [],
+  earnings: [],
+  listening_genre_daily: [],
+  listening_top_genres_daily: [],
+  listening_top_songs_daily: [],
+  distrokid_sales_monthly: [],
+  spotify_new_releases_weekly: [],
+};
+
+export interface DashboardElement {
+  name: string;
+  title: string;
+  explore: string;
+  type: string;
+  fields: string[];
+  sorts: string[];
+}
+
+export interface Dashboard {
+  name: string;
+  title: string;
+  elements: DashboardElement[];
+}
+
+/** The seeds' KPIs as dashboards. */
+export const DASHBOARDS: Dashboard[] = [
+  {
+    name: 'listening_kpis',
+    title: 'Listening KPIs',
+    elements: [
+      {
+        name: 'top_genres_per_day',
+        title: 'Top genres per day',
+        explore: 'listening_top_genres_daily',
+        type: 'looker_bar',
+        fields: ['listening_top_genres_daily.listen_date_date', 'listening_top_genres_daily.track_genre', 'listening_top_genres_daily.total_listens'],
+        sorts: ['listening_top_genres_daily.listen_date_date desc', 'listening_top_genres_daily.total_listens desc'],
+      },
+      {
+        name: 'top_songs_of_top_genres',
+        title: 'Top songs of those genres',
+        explore: 'listening_top_songs_daily',
+        type: 'looker_grid',
+        fields: ['listening_top_songs_daily.listen_date_date', 'listening_top_songs_daily.track_genre', 'listening_top_songs_daily.track_name', 'listening_top_songs_daily.total_listens'],
+        sorts: ['listening_top_songs_daily.total_listens desc'],
+      },
+      {
+        name: 'daily_listening_per_genre',
+        title: 'Daily listening per genre',
+        explore: 'listening_genre_daily',
+        type: 'looker_line',
+        fields: ['listening_genre_daily.listen_date_date', 'listening_genre_daily.track_genre', 'listening_genre_daily.total_listens'],
+        sorts: ['listening_genre_daily.listen_date_date'],
+      },
+    ],
+  },
+  {
+    name: 'distrokid',
+    title: 'DistroKid',
+    elements: [
+      {
+        name: 'monthly_sales',
+        title: 'Monthly sales',
+        explore: 'distrokid_sales_monthly',
+        type: 'looker_column',
+        fields: ['distrokid_sales_monthly.month_month', 'distrokid_sales_monthly.revenue_usd', 'distrokid_sales_monthly.streams'],
+        sorts: ['distrokid_sales_monthly.month_month'],
+      },
+      {
+        name: 'daily_streams_per_store',
+        title: 'Daily streams per store',
+        explore: 'streams_daily',
+        type: 'looker_line',
+        fields: ['streams_daily.date_date', 'streams_daily.store', 'streams_daily.total_streams'],
+        sorts: ['streams_daily.date_date'],
+      },
+    ],
+  },
+  {
+    name: 'spotify_new_releases',
+    title: 'Spotify new releases',
+    elements: [
+      {
+        name: 'new_releases_per_week',
+        title: 'New releases per week',
+        explore: 'spotify_new_releases_weekly',
+        type: 'looker_column',
+        fields: ['spotify_new_releases_weekly.week_start_week', 'spotify_new_releases_weekly.albums'],
+        sorts: ['spotify_new_releases_weekly.week_start_week'],
+      },
+    ],
+  },
+];
+
+const lookmlName = (column: string) => column.toLowerCase();
+const quoted = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+function dimension(column: AnalyticsColumn, description: string | undefined, primaryKey: boolean): string {
+  const name = lookmlName(column.name);
+  const hidden = LINEAGE.has(column.name);
+  const lines: string[] = [];
+  const type = column.type.toUpperCase();
+  if (type === 'DATE' || type.startsWith('TIMESTAMP')) {
+    const timeframes = type === 'DATE' ? '[date, week, month, quarter, year]' : '[raw, time, date, week, month, year]';
+    lines.push(`  dimension_group: ${name} {`, '    type: time', `    timeframes: ${timeframes}`);
+    if (type === 'DATE') lines.push('    convert_tz: no', '    datatype: date');
+  } else {
+    const lookType = type === 'BOOLEAN' ? 'yesno' : /INT|DOUBLE|DECIMAL|FLOAT|NUMERIC|REAL/.test(type) ? 'number' : 'string';
+    lines.push(`  dimension: ${name} {`, `    type: ${lookType}`);
+    if (primaryKey) lines.push('    primary_key: yes');
+  }
+  lines.push(`    sql: \${TABLE}.${column.name} ;;`);
+  if (description) lines.push(`    description: ${quoted(description)}`);
+  if (hidden) lines.push('    hidden: yes');
+  lines.push('  }');
+  return lines.join('\n');
+}
+
+function measure(m: Measure): string {
+  const lines = [`  measure: ${m.name} {`, `    type: ${m.type}`];
+  if (m.column) lines.push(`    sql: \${TABLE}.${m.column} ;;`);
+  if (m.label) lines.push(`    label: ${quoted(m.label)}`);
+  if (m.format) lines.push(`    value_format_name: ${m.format}`);
+  lines.push('  }');
+  return lines.join('\n');
+}
+
+/** One view file. A dedup view's key becomes its primary key (a compound key a hidden dimension). */
+export function viewFile(viewName: string, columns: readonly AnalyticsColumn[], table: TableDef | undefined): string {
+  const descriptions = new Map(table?.columns.map((c) => [c.name.toUpperCase(), c.description]) ?? []);
+  const key = table?.primaryKey.map((k) => k.toUpperCase()) ?? [];
+  const parts = [`# GENERATED by \`soundlake looker generate\` from ${table ? `the table definition ${table.source}/${table.name}` : 'sql/models/'}. Do not edit.`];
+  parts.push(`view: ${lookmlName(viewName)} {`, `  sql_table_name: ANALYTICS.${viewName} ;;`);
+  if (table?.description) parts.push(`  # ${table.description}`);
+  if (key.length > 1) {
+    parts.push(
+      [
+        '  dimension: pk {',
+        '    primary_key: yes',
+        '    hidden: yes',
+        `    sql: ${key.map((k) => `COALESCE(CAST(\${TABLE}.${k} AS VARCHAR), '')`).join(" || '|' || ")} ;;`,
+        '  }',
+      ].join('\n'),
+    );
+  }
+  for (const column of columns) parts.push(dimension(column, descriptions.get(column.name), key.length === 1 && key[0] === column.name));
+  parts.push(measure({ name: 'count', type: 'count' }));
+  for (const m of MEASURES[viewName] ?? []) parts.push(measure(m));
+  parts.push('}');
+  return `${parts.join('\n')}\n`;
+}
+
+export function modelFile(connection: string): string {
+  const lines = [
+    '# GENERATED by `soundlake looker generate`. Do not edit.',
+    `connection: ${quoted(connection)}`,
+    '',
+    'include: "/views/*.view.lkml"',
+    'include: "/dashboards/*.dashboard.lookml"',
+    '',
+  ];
+  for (const [explore, joins] of Object.entries(EXPLORES)) {
+    lines.push(`explore: ${explore} {`);
+    for (const j of joins) {
+      lines.push(`  join: ${j.view} {`, '    type: left_outer', `    relationship: ${j.relationship}`, `    sql_on: ${j.on} ;;`, '  }');
+    }
+    lines.push('}', '');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** A LookML dashboard (YAML). */
+export function dashboardFile(d: Dashboard, model: string): string {
+  const lines = ['# GENERATED by `soundlake looker generate`. Do not edit.', `- dashboard: ${d.name}`, `  title: ${d.title}`, '  layout: newspaper', '  elements:'];
+  d.elements.forEach((e, i) => {
+    lines.push(
+      `  - name: ${e.name}`,
+      `    title: ${e.title}`,
+      `    model: ${model}`,
+      `    explore: ${e.explore}`,
+      `    type: ${e.type}`,
+      `    fields: [${e.fields.join(', ')}]`,
+      `    sorts: [${e.sorts.join(', ')}]`,
+      '    limit: 500',
+      `    row: ${Math.floor(i / 2) * 8}`,
+      `    col: ${(i % 2) * 12}`,
+      '    width: 12',
+      '    height: 8',
+    );
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+export const MODEL_NAME = 'soundlake';
+
+/** Every file of the project, by path under looker/. */
+export function lookmlProject(views: ReadonlyMap<string, readonly AnalyticsColumn[]>, tables: readonly TableDef[], connection: string): Map<string, string> {
+  const byView = new Map(tables.map((t) => [t.name.toUpperCase(), t]));
+  const files = new Map<string, string>();
+  files.set(`${MODEL_NAME}.model.lkml`, modelFile(connection));
+  for (const [name, columns] of [...views.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    files.set(`views/${lookmlName(name)}.view.lkml`, viewFile(name, columns, byView.get(name)));
+  }
+  for (const d of DASHBOARDS) files.set(`dashboards/${d.name}.dashboard.lookml`, dashboardFile(d, MODEL_NAME));
+  return files;
+}
