@@ -3,6 +3,7 @@ import { addDemoCommand } from './commands/demo-command';
 import { addDistrokidCommand } from './commands/distrokid-command';
 import { addGenerateCommand } from './commands/generate-command';
 import { addLookerCommand } from './commands/looker-command';
+import { addDashboardCommand } from './commands/dashboard-command';
 import { addJobsCommand, addResumeCommand, addRunCommand } from './commands/run-command';
 import { addSnowflakeCommand } from './commands/snowflake-command';
 import { addSpotifyCommand } from './commands/spotify-command';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   addWarehouseCommand(program);
   addSnowflakeCommand(program);
   addLookerCommand(program);
+  addDashboardCommand(program);
   addSpotifyCommand(program);
   addDistrokidCommand(program);
   // Usage errors go through one place so they exit 2 like configuration errors.

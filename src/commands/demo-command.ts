@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { writeDashboard } from '../dashboard/write-dashboard';
+import { DEFAULT_DASHBOARD_DIR } from './dashboard-command';
 import { generateListeningEvents } from '../generate/listening-events-generator';
 import { listeningEventsJob } from '../jobs/listening-events';
 import type { RunManifest } from '../lake/manifest';
@@ -84,5 +86,6 @@ export function addDemoCommand(program: Command): void {
       console.log('\ntop songs of those genres:');
       console.log(textTable(songs.columns, songs.rows));
       console.log(`\nmore: soundlake warehouse query "SELECT * FROM ANALYTICS.LISTENING_GENRE_DAILY ORDER BY 1, 3 DESC"`);
+      console.log(`dashboard: ${await writeDashboard({ db: DEFAULT_WAREHOUSE, out: DEFAULT_DASHBOARD_DIR })} (open it in a browser)`);
     });
 }

@@ -1,0 +1,55 @@
+/** One chart of the page: what Chart.js draws, and the numbers behind it. */
+export interface ChartSpec {
+  id: string;
+  title: string;
+  type: 'bar' | 'line';
+  labels: string[];
+  datasets: { label: string; data: (number | null)[] }[];
+}
+
+/** Escapes text for HTML element content and attribute values. */
+function html(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * A self-contained HTML page: Chart.js inlined (no network when the page is opened), the chart
+ * data as JSON in a non-executed script element, and a small script that draws each chart.
+ * `</` in the JSON is escaped so no value (a song title) can close the script element.
+ */
+export function dashboardPage(title: string, subtitle: string, charts: ChartSpec[], chartJsSource: string): string {
+  const data = JSON.stringify(charts).replace(/<\//g, '<\\/');
+  const sections = charts
+    .map((c) => `<section><h2>${html(c.title)}</h2>${c.labels.length === 0 ? '<p class="empty">no rows</p>' : ''}<div class="chart"><canvas id="${html(c.id)}"></canvas></div></section>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${html(title)}</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
+section { margin-bottom: 2.5rem; max-width: 960px; }
+.chart { position: relative; height: 320px; }
+.empty { color: #888; }
+</style>
+</head>
+<body>
+<h1>${html(title)}</h1>
+<p>${html(subtitle)}</p>
+${sections}
+<script>${chartJsSource.replace(/<\/script/gi, '<\\/script')}</script>
+<script type="application/json" id="chart-data">${data}</script>
+<script>
+for (const spec of JSON.parse(document.getElementById('chart-data').textContent)) {
+  new Chart(document.getElementById(spec.id), {
+    type: spec.type,
+    data: { labels: spec.labels, datasets: spec.datasets },
+    options: { animation: false, maintainAspectRatio: false, scales: { y: { beginAtZero: true } }, plugins: { legend: { display: spec.datasets.length > 1 } } },
+  });
+}
+</script>
+</body>
+</html>
+`;
+}
