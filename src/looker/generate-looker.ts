@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { syncGeneratedFiles } from '../core/generated-files';
 import { packageRoot } from '../core/package-root';
 import { ALL_TABLES } from '../tables/all-tables';
 import { describeAnalytics } from './describe-analytics';
@@ -11,26 +11,6 @@ export const lookerDir = () => path.join(packageRoot(), 'looker');
 export async function generateLooker(options: { connection: string; check: boolean; dir?: string }): Promise<string[]> {
   const dir = options.dir ?? lookerDir();
   const files = lookmlProject(await describeAnalytics(), ALL_TABLES, options.connection);
-  const differing: string[] = [];
-  for (const [name, text] of files) {
-    const file = path.join(dir, name);
-    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-    if (current === text) continue;
-    differing.push(name);
-    if (!options.check) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, text);
-    }
-  }
-  // A file the generator no longer writes is stale too.
-  for (const sub of ['views', 'dashboards']) {
-    const folder = path.join(dir, sub);
-    if (!fs.existsSync(folder)) continue;
-    for (const name of fs.readdirSync(folder)) {
-      if (files.has(`${sub}/${name}`)) continue;
-      differing.push(`${sub}/${name} (no longer generated)`);
-      if (!options.check) fs.rmSync(path.join(folder, name));
-    }
-  }
-  return differing;
+  // A view or dashboard the generator no longer writes is stale too.
+  return syncGeneratedFiles(dir, files, { check: options.check, prune: ['views', 'dashboards'] });
 }

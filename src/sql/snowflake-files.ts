@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { syncGeneratedFiles } from '../core/generated-files';
 import { packageRoot } from '../core/package-root';
 import type { TableDef } from '../core/table';
 import { rawTableName } from '../tables/all-tables';
@@ -65,14 +65,5 @@ export function generatedSnowflakeFiles(tables: readonly TableDef[]): Map<string
 
 /** Writes the generated files, or with `check` only lists those that differ from the committed ones. */
 export function writeGeneratedFiles(tables: readonly TableDef[], options: { check: boolean; dir?: string }): string[] {
-  const dir = options.dir ?? snowflakeDir();
-  const differing: string[] = [];
-  for (const [name, text] of generatedSnowflakeFiles(tables)) {
-    const file = path.join(dir, name);
-    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-    if (current === text) continue;
-    differing.push(name);
-    if (!options.check) fs.writeFileSync(file, text);
-  }
-  return differing;
+  return syncGeneratedFiles(options.dir ?? snowflakeDir(), generatedSnowflakeFiles(tables), options);
 }
