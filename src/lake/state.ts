@@ -1,6 +1,7 @@
 import { PermanentError } from '../core/errors';
 import { stateKey } from './keys';
 import type { Store } from './store';
+import { jsonRecord } from './json-record';
 
 /** The incremental state a job's last committed run left in `_state/{job}.json`, or undefined. */
 export async function readJobState(store: Store, job: string): Promise<unknown> {
@@ -15,5 +16,5 @@ export async function readJobState(store: Store, job: string): Promise<unknown> 
 
 /** Written only after a run's files are committed. */
 export async function writeJobState(store: Store, job: string, state: unknown): Promise<void> {
-  await store.putText(stateKey(job), `${JSON.stringify(state, null, 2)}\n`);
+  await store.putText(stateKey(job), jsonRecord(state));
 }

@@ -1,3 +1,5 @@
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
 import { killPoint } from '../core/kill-point';
 import type { Logger } from '../core/log';
 import { TaskPool } from '../core/task-pool';
@@ -6,6 +8,7 @@ import type { RunManifest } from '../lake/manifest';
 import { writeJobState } from '../lake/state';
 import type { Store } from '../lake/store';
 import { runHousekeeping } from './housekeeping';
+import { jsonRecord } from '../lake/json-record';
 
 /**
  * Finishes a run package, driven only by its record, so the run itself and any later resume do the
@@ -43,7 +46,7 @@ export async function commitPackage(lake: Store, pkg: RunManifest, finishedBy: s
     committed_at: new Date().toISOString(),
     commit: { published, already_present: present, finished_by: finishedBy, attempts: (pkg.commit?.attempts ?? 0) + 1 },
   };
-  await lake.putText(manifestKey(pkg.job, pkg.run_id), `${JSON.stringify(manifest, null, 2)}\n`);
+  await lake.putText(manifestKey(pkg.job, pkg.run_id), jsonRecord(manifest));
   killPoint('manifest');
   await lake.delete([packageKey(pkg.scope, pkg.run_id)]);
   await clearStaging(lake, pkg.scope, pkg.run_id);
@@ -55,4 +58,14 @@ export async function clearStaging(lake: Store, scope: string, runId: string): P
   const leftovers = await lake.list(stagingPrefix(scope, runId));
   await lake.delete(leftovers.map((o) => o.key));
   return leftovers.length;
+}
+
+/**
+ * Drops all a run that never packaged left: its staged objects and its local spool folder (inside
+ * the staging folder on a local lake, in the temp folder for an S3 lake). Nothing there was ever
+ * visible.
+ */
+export async function discardRun(lake: Store, scope: string, runId: string): Promise<void> {
+  await clearStaging(lake, scope, runId);
+  await fsp.rm(path.join(lake.spoolRoot(scope), runId), { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../core/log';
 import { reasonKey } from '../lake/keys';
 import { openStore } from '../lake/open-store';
 import { sameVersion, type ObjectVersion } from '../lake/store';
+import { jsonRecord } from '../lake/json-record';
 
 /**
  * Work that follows a commit, as data: a run package lists these steps, so that whoever finishes
@@ -39,7 +40,7 @@ function describeStep(step: HousekeepingStep): string {
 }
 
 async function putReason(storeUrl: string, key: string, reason: Record<string, unknown>): Promise<void> {
-  await openStore(storeUrl).putText(reasonKey(key), `${JSON.stringify(reason, null, 2)}\n`);
+  await openStore(storeUrl).putText(reasonKey(key), jsonRecord(reason));
 }
 
 /** Does one step; returns what happened, for the log. */

@@ -3,6 +3,7 @@ import { LeaseHeldError, messageOf } from '../core/errors';
 import type { Logger } from '../core/log';
 import { leaseKey, leasePrefix } from '../lake/keys';
 import type { Store } from '../lake/store';
+import { jsonRecord } from '../lake/json-record';
 
 /** What a lease object says: who holds the scope, and until when unless renewed. */
 export interface LeaseRecord {
@@ -80,7 +81,7 @@ export class JobLease {
       expires_at: new Date(now.getTime() + ttlMs).toISOString(),
     };
     const generation = (highest ?? 0) + 1;
-    if (!(await lake.putTextIfAbsent(leaseKey(scope, generation), `${JSON.stringify(record, null, 2)}\n`))) {
+    if (!(await lake.putTextIfAbsent(leaseKey(scope, generation), jsonRecord(record)))) {
       const winner = parseLease(await lake.readText(leaseKey(scope, generation)));
       throw heldError(scope, winner ?? { ...record, run_id: 'another run' });
     }
@@ -128,7 +129,7 @@ export class JobLease {
   }
 
   private async write(record: LeaseRecord): Promise<void> {
-    await this.lake.putText(leaseKey(record.scope, this.generation), `${JSON.stringify(record, null, 2)}\n`);
+    await this.lake.putText(leaseKey(record.scope, this.generation), jsonRecord(record));
     this.record = record;
   }
 

@@ -1,11 +1,10 @@
 import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
 import { messageOf, NeedsPersonError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { packageKey, packagePrefix, stagingRoot } from '../lake/keys';
 import { parseManifest, type RunManifest } from '../lake/manifest';
 import type { Store } from '../lake/store';
-import { clearStaging, commitPackage } from './commit-package';
+import { commitPackage, discardRun } from './commit-package';
 
 /**
  * Finishes every run package of the scope left in state `committing` (a run killed or failed
@@ -50,13 +49,10 @@ export async function collectAbandonedStaging(lake: Store, scope: string, curren
     const runId = object.key.slice(root.length).split('/')[0];
     staged.set(runId, (staged.get(runId) ?? 0) + 1);
   }
-  // Spool folders: inside the staging folder on a local lake, in the temp folder for an S3 lake.
-  const spoolRoot = lake.spoolRoot(scope);
-  const spooled = await fsp.readdir(spoolRoot).catch(() => [] as string[]);
+  const spooled = await fsp.readdir(lake.spoolRoot(scope)).catch(() => [] as string[]);
   for (const runId of new Set([...staged.keys(), ...spooled])) {
     if (runId === currentRunId || (await lake.readText(packageKey(scope, runId))) !== undefined) continue;
-    if (staged.has(runId)) await clearStaging(lake, scope, runId);
-    await fsp.rm(path.join(spoolRoot, runId), { recursive: true, force: true });
+    await discardRun(lake, scope, runId);
     log.warn('removed the staging of a run that stopped before packaging (nothing of it was committed)', { stopped_run: runId, files: staged.get(runId) ?? 0 });
   }
 }

@@ -13,7 +13,7 @@ import { buildPackage, type RunManifest } from '../lake/manifest';
 import { openStore } from '../lake/open-store';
 import { readJobState } from '../lake/state';
 import type { Store } from '../lake/store';
-import { clearStaging, commitPackage } from './commit-package';
+import { commitPackage, discardRun } from './commit-package';
 import { assertInputsUnchanged, type HousekeepingStep } from './housekeeping';
 import { InputLedger } from './input-ledger';
 import { IoCounters } from './io-counters';
@@ -23,6 +23,7 @@ import { JobState, secretFromEnv, type DateWindow, type RunContext } from './run
 import { readRunSettings, type RunSettings } from './run-settings';
 import { scopeOf, type Shard } from './shard';
 import { stageRun } from './stage-run';
+import { jsonRecord } from '../lake/json-record';
 
 export interface RunOptions {
   /** `--date YYYY-MM-DD`: the logical day of the run; default today (UTC). */
@@ -161,7 +162,7 @@ async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: Ab
 async function writePackage(lake: Store, pkg: RunManifest, lease: JobLease): Promise<void> {
   await lease.assertHeld();
   await assertInputsUnchanged(pkg.housekeeping);
-  if (!(await lake.putTextIfAbsent(packageKey(pkg.scope, pkg.run_id), `${JSON.stringify(pkg, null, 2)}\n`))) {
+  if (!(await lake.putTextIfAbsent(packageKey(pkg.scope, pkg.run_id), jsonRecord(pkg)))) {
     throw new SoundlakeError(
       `a run package for ${pkg.run_id} already exists at ${lake.describe(packageKey(pkg.scope, pkg.run_id))}; finish it with \`soundlake resume ${pkg.job} --run-id ${pkg.run_id}\``,
       1,
@@ -271,8 +272,7 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
 
 async function discardStaging(lake: Store, scope: string, runId: string, log: Logger): Promise<void> {
   try {
-    await clearStaging(lake, scope, runId);
-    await fsp.rm(lake.spoolDir(scope, runId), { recursive: true, force: true });
+    await discardRun(lake, scope, runId);
   } catch (error) {
     // Nothing under _staging/ is ever loaded; the next run of the job collects what is left.
     log.warn(`could not clear this run's staging: ${messageOf(error)}`);
