@@ -61,6 +61,11 @@ export function addSnowflakeCommand(program: Command): void {
       });
       console.log(`applied ${statements.length} statements from sql/snowflake/ (00_–09_ as ${config.string('snowflake', 'admin_role')}, the rest as ${variables.LOADER_ROLE})\n`);
       console.log(describeHandshake(handshake));
+      console.log(
+        variables.LOOKER_PUBLIC_KEY
+          ? `\nLooker connects as ${variables.LOOKER_USER} (TYPE = SERVICE, key pair from [looker] public_key_path, role ${variables.LOOKER_ROLE}).`
+          : `\nno Looker user: [looker] public_key_path is empty (README, "Connecting Looker").`,
+      );
     });
 
   snowflake

@@ -7,6 +7,12 @@ export interface ChartSpec {
   datasets: { label: string; data: (number | null)[] }[];
 }
 
+/** One dashboard of looker/dashboards/: a heading and its charts. */
+export interface DashboardSection {
+  title: string;
+  charts: ChartSpec[];
+}
+
 /** Escapes text for HTML element content and attribute values. */
 function html(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -17,11 +23,11 @@ function html(text: string): string {
  * data as JSON in a non-executed script element, and a small script that draws each chart.
  * `</` in the JSON is escaped so no value (a song title) can close the script element.
  */
-export function dashboardPage(title: string, subtitle: string, charts: ChartSpec[], chartJsSource: string): string {
-  const data = JSON.stringify(charts).replace(/<\//g, '<\\/');
-  const sections = charts
-    .map((c) => `<section><h2>${html(c.title)}</h2>${c.labels.length === 0 ? '<p class="empty">no rows</p>' : ''}<div class="chart"><canvas id="${html(c.id)}"></canvas></div></section>`)
-    .join('\n');
+export function dashboardPage(title: string, subtitle: string, dashboards: DashboardSection[], chartJsSource: string): string {
+  const data = JSON.stringify(dashboards.flatMap((d) => d.charts)).replace(/<\//g, '<\\/');
+  const chart = (c: ChartSpec) =>
+    `<section><h3>${html(c.title)}</h3>${c.labels.length === 0 ? '<p class="empty">no rows</p>' : ''}<div class="chart"><canvas id="${html(c.id)}"></canvas></div></section>`;
+  const sections = dashboards.map((d) => `<h2>${html(d.title)}</h2>\n${d.charts.map(chart).join('\n')}`).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

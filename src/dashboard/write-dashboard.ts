@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { queryWarehouse } from '../warehouse/duckdb-warehouse';
-import { dashboardPage, type ChartSpec } from './dashboard-page';
+import { dashboardPage, type ChartSpec, type DashboardSection } from './dashboard-page';
 
 type Row = [string, string, number | null];
 
@@ -22,10 +22,12 @@ function pivot(id: string, title: string, type: ChartSpec['type'], rows: Row[]):
 }
 
 /**
- * The Looker listening dashboard over the local warehouse: daily listens per genre, the top genres
- * of the last day and the top songs of those genres. Same ANALYTICS views as Looker reads.
+ * The dashboards of looker/dashboards/ over the local warehouse, reading the same ANALYTICS views
+ * Looker reads: listening (daily listens per genre, the top genres of the last day and the top
+ * songs of those genres), Spotify new releases per week, DistroKid monthly sales and daily
+ * streams per store. A dashboard without rows still shows its charts, marked "no rows".
  */
-export async function dashboardCharts(db: string): Promise<ChartSpec[]> {
+export async function dashboardSections(db: string): Promise<DashboardSection[]> {
   const lastDay = '(SELECT MAX(LISTEN_DATE) FROM ANALYTICS.LISTENING_GENRE_DAILY)';
   const daily = await series(db, 'SELECT CAST(LISTEN_DATE AS VARCHAR), TRACK_GENRE, CAST(LISTEN_COUNT AS DOUBLE) FROM ANALYTICS.LISTENING_GENRE_DAILY ORDER BY 1, 2');
   const genres = await series(db, `SELECT TRACK_GENRE, 'listens', CAST(LISTEN_COUNT AS DOUBLE) FROM ANALYTICS.LISTENING_TOP_GENRES_DAILY WHERE LISTEN_DATE = ${lastDay} ORDER BY RANK`);
@@ -35,21 +37,41 @@ export async function dashboardCharts(db: string): Promise<ChartSpec[]> {
      FROM ANALYTICS.LISTENING_TOP_SONGS_DAILY s JOIN ANALYTICS.LISTENING_TOP_GENRES_DAILY g ON g.LISTEN_DATE = s.LISTEN_DATE AND g.TRACK_GENRE = s.TRACK_GENRE
      WHERE s.LISTEN_DATE = ${lastDay} ORDER BY g.RANK, s.RANK`,
   );
+  // The measures of looker/views/: albums = COUNT(DISTINCT ALBUM_ID), revenue and units = SUM.
+  const releases = await series(db, "SELECT CAST(WEEK_START AS VARCHAR), 'albums', CAST(COUNT(DISTINCT ALBUM_ID) AS DOUBLE) FROM ANALYTICS.SPOTIFY_NEW_RELEASES_WEEKLY GROUP BY 1 ORDER BY 1");
+  const monthly = 'FROM ANALYTICS.DISTROKID_SALES_MONTHLY GROUP BY 1 ORDER BY 1';
+  const revenue = await series(db, `SELECT STRFTIME(MONTH, '%Y-%m'), 'revenue (USD)', CAST(ROUND(SUM(TOTAL_REVENUE_USD), 2) AS DOUBLE) ${monthly}`);
+  const units = await series(db, `SELECT STRFTIME(MONTH, '%Y-%m'), 'units', CAST(SUM(TOTAL_STREAMS) AS DOUBLE) ${monthly}`);
+  const perStore = await series(db, 'SELECT CAST(DATE AS VARCHAR), STORE, CAST(SUM(STREAMS) AS DOUBLE) FROM ANALYTICS.STREAMS_DAILY GROUP BY 1, 2 ORDER BY 1, 2');
   return [
-    pivot('listens-per-genre-daily', 'Daily listens per genre', 'line', daily),
-    pivot('top-genres-last-day', 'Top genres of the last day', 'bar', genres),
-    pivot('top-songs-last-day', 'Top songs of those genres', 'bar', songs),
+    {
+      title: 'Listening',
+      charts: [
+        pivot('listens-per-genre-daily', 'Daily listens per genre', 'line', daily),
+        pivot('top-genres-last-day', 'Top genres of the last day', 'bar', genres),
+        pivot('top-songs-last-day', 'Top songs of those genres', 'bar', songs),
+      ],
+    },
+    { title: 'Spotify new releases', charts: [pivot('new-releases-weekly', 'New releases per week (albums)', 'bar', releases)] },
+    {
+      title: 'DistroKid',
+      charts: [
+        pivot('distrokid-revenue-monthly', 'Monthly sales: revenue (USD)', 'bar', revenue),
+        pivot('distrokid-units-monthly', 'Monthly sales: units (streams and downloads)', 'bar', units),
+        pivot('distrokid-streams-per-store', 'Daily streams per store', 'line', perStore),
+      ],
+    },
   ];
 }
 
 /** Writes `{out}/index.html` (self-contained) and returns its path. */
 export async function writeDashboard(options: { db: string; out: string }): Promise<string> {
-  const charts = await dashboardCharts(options.db);
+  const sections = await dashboardSections(options.db);
   // The UMD build (one file, a global `Chart`) sits beside the package's CommonJS entry; the
   // package's exports map does not list it, so it is found from there.
   const chartJs = fs.readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
   fs.mkdirSync(options.out, { recursive: true });
   const file = path.join(options.out, 'index.html');
-  fs.writeFileSync(file, dashboardPage('soundlake — listening KPIs', `local warehouse ${path.resolve(options.db)}`, charts, chartJs));
+  fs.writeFileSync(file, dashboardPage('soundlake — KPIs', `local warehouse ${path.resolve(options.db)}`, sections, chartJs));
   return file;
 }

@@ -5,6 +5,7 @@ import { ConfigError } from '../core/errors';
 import { snowflakeDir } from '../sql/snowflake-files';
 import { splitStatements } from '../sql/split-statements';
 import { fillTemplate } from '../sql/template';
+import { readLookerPublicKey } from './looker-public-key';
 
 export interface SetupStatement {
   file: string;
@@ -20,16 +21,20 @@ export function setupVariables(config: Config, options: { requireRoleArn: boolea
   const roleArn = config.optionalString('snowflake', 'storage_role_arn');
   if (options.requireRoleArn && !roleArn) config.fail('snowflake', 'storage_role_arn', 'the ARN of the IAM role the storage integration assumes');
   if (roleArn && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn)) config.fail('snowflake', 'storage_role_arn', 'an IAM role ARN, arn:aws:iam::123456789012:role/NAME');
-  const identifier = (key: string) => {
-    const value = config.string('snowflake', key);
-    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(value)) config.fail('snowflake', key, 'an unquoted Snowflake identifier (letters, digits, _ and $)');
+  const identifier = (key: string, section = 'snowflake') => {
+    const value = config.string(section, key);
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(value)) config.fail(section, key, 'an unquoted Snowflake identifier (letters, digits, _ and $)');
     return value.toUpperCase();
   };
+  const lookerPublicKey = readLookerPublicKey(config);
   return {
     DATABASE: identifier('database'),
     WAREHOUSE: identifier('warehouse'),
     LOADER_ROLE: identifier('loader_role'),
     LOOKER_ROLE: identifier('looker_role'),
+    LOOKER_USER: identifier('service_user', 'looker'),
+    // Absent when [looker] public_key_path is empty: setup then leaves out 06_looker_user.sql.
+    ...(lookerPublicKey ? { LOOKER_PUBLIC_KEY: lookerPublicKey } : {}),
     // --dry-run may print the statements before a user is chosen.
     SNOWFLAKE_USER: options.requireRoleArn || config.optionalString('snowflake', 'user') ? identifier('user') : 'SET_SNOWFLAKE_USER',
     STORAGE_INTEGRATION: identifier('storage_integration'),
@@ -55,6 +60,9 @@ export function kpiMaterialization(config: Config): 'view' | 'dynamic_table' {
   return value;
 }
 
+/** Creates Looker's service user; applied only when `[looker] public_key_path` is set. */
+export const LOOKER_USER_FILE = '06_looker_user.sql';
+
 /** Files 00_–09_ are the bootstrap: applied as [snowflake] admin_role; the rest as the loader role. */
 export const isBootstrapFile = (file: string) => /^0\d_/.test(file);
 
@@ -69,6 +77,7 @@ export function setupStatements(variables: Record<string, string>, dir = snowfla
     .filter((name) => !name.startsWith(kpis === 'dynamic_table' ? '41_' : '42_'))
     // Monitoring queries are for people to run (`snowflake status`, a worksheet), not part of setup.
     .filter((name) => !name.startsWith('90_'))
+    .filter((name) => name !== LOOKER_USER_FILE || variables.LOOKER_PUBLIC_KEY !== undefined)
     .sort()
     .flatMap((file) => splitStatements(fillTemplate(fs.readFileSync(path.join(dir, file), 'utf8'), variables, `sql/snowflake/${file}`)).map((sql) => ({ file, sql })));
 }

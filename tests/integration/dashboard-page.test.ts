@@ -6,7 +6,7 @@ import { LocalStore } from '../../src/lake/local-store';
 import { ALL_TABLES } from '../../src/tables/all-tables';
 import { buildWarehouse } from '../../src/warehouse/duckdb-warehouse';
 import { writeDashboard } from '../../src/dashboard/write-dashboard';
-import { handMadeLake } from '../support/hand-made-lake';
+import { handMadeDistrokidLake, handMadeLake, handMadeNewReleasesLake } from '../support/hand-made-lake';
 import { tempDir } from '../support/temp-dir';
 
 /** Where the screenshot is kept for a person to look at (ignored by git). */
@@ -27,6 +27,8 @@ test('the dashboard page renders every chart in Chromium, offline, with the figu
   const { dir, cleanup } = tempDir();
   try {
     handMadeLake(path.join(dir, 'lake'));
+    handMadeDistrokidLake(path.join(dir, 'lake'));
+    handMadeNewReleasesLake(path.join(dir, 'lake'));
     const db = path.join(dir, 'warehouse.duckdb');
     await buildWarehouse({ lake: new LocalStore(path.join(dir, 'lake')), dbPath: db, tables: ALL_TABLES });
     const file = await writeDashboard({ db, out: path.join(dir, 'dashboard') });
@@ -70,6 +72,13 @@ test('the dashboard page renders every chart in Chromium, offline, with the figu
       },
       { id: 'top-genres-last-day', labels: ['rock'], datasets: [{ label: 'listens', data: [3] }] },
       { id: 'top-songs-last-day', labels: ['Song Three (rock)'], datasets: [{ label: 'listens', data: [3] }] },
+      // Albums first seen in the week of Monday 1 July (a1, a2; a1's second listing counts once) and of 8 July (a3).
+      { id: 'new-releases-weekly', labels: ['2024-07-01', '2024-07-08'], datasets: [{ label: 'albums', data: [2, 1] }] },
+      // DistroKid (see tests/integration/distrokid-views.test.ts): April Nova 1.00 + 0.80; May Nova
+      // 2.00 + 1.00 + 1.50 (h3 once) and Kai 0.05; July 0.10. Units 100 + 50; 200 + 100 + 100 + 10; 10.
+      { id: 'distrokid-revenue-monthly', labels: ['2024-04', '2024-05', '2024-07'], datasets: [{ label: 'revenue (USD)', data: [1.8, 4.55, 0.1] }] },
+      { id: 'distrokid-units-monthly', labels: ['2024-04', '2024-05', '2024-07'], datasets: [{ label: 'units', data: [150, 410, 10] }] },
+      { id: 'distrokid-streams-per-store', labels: ['2024-06-01'], datasets: [{ label: 'all', data: [120] }, { label: 'spotify', data: [80] }] },
     ] satisfies Omit<DrawnChart, 'drawn' | 'width'>[]);
     // Drawn, not only configured: every point laid out, on a canvas with a width.
     for (const chart of charts) {
@@ -83,7 +92,8 @@ test('the dashboard page renders every chart in Chromium, offline, with the figu
 
 test('a song title cannot break out of the page', async () => {
   const { dashboardPage } = await import('../../src/dashboard/dashboard-page');
-  const page = dashboardPage('t', 's', [{ id: 'c', title: '<b>x</b>', type: 'bar', labels: ['</script><script>alert(1)</script>'], datasets: [{ label: 'l', data: [1] }] }], '');
+  const chart = { id: 'c', title: '<b>x</b>', type: 'bar' as const, labels: ['</script><script>alert(1)</script>'], datasets: [{ label: 'l', data: [1] }] };
+  const page = dashboardPage('t', 's', [{ title: 'd', charts: [chart] }], '');
   expect(page).not.toContain('</script><script>alert(1)');
   expect(page).toContain('&lt;b&gt;x&lt;/b&gt;');
 });

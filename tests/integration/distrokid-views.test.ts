@@ -1,22 +1,9 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import { LocalStore } from '../../src/lake/local-store';
 import { ALL_TABLES } from '../../src/tables/all-tables';
 import { buildWarehouse, queryWarehouse } from '../../src/warehouse/duckdb-warehouse';
+import { handMadeDistrokidLake } from '../support/hand-made-lake';
 import { tempDir } from '../support/temp-dir';
-
-function put(lake: string, key: string, lines: string[]): void {
-  const file = path.join(lake, key);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, zlib.gzipSync(`${lines.join('\n')}\n`));
-}
-
-const HEADER =
-  'row_hash,reporting_date,sale_month,store,artist,title,isrc,upc,quantity,team_percentage,item_type,country,songwriter_royalties_withheld_usd,earnings_usd,date_inserted,recoup_usd,extra,report_file,report_line,_run_id,_extracted_at';
-/** One earnings row as the writer would serialise it. */
-const e = (hash: string, month: string, store: string, artist: string, country: string, qty: number, usd: number, run = 'r1') =>
-  `"${hash}",2024-08-31,${month},"${store}","${artist}","Song",,,${qty},100,"Song","${country}",0,${usd},,,,"r.tsv",1,"${run}",2024-09-0${run === 'r1' ? 1 : 2}T00:00:00Z`;
 
 describe('DistroKid views over a hand-made lake', () => {
   let db: string;
@@ -25,23 +12,7 @@ describe('DistroKid views over a hand-made lake', () => {
     let dir: string;
     ({ dir, cleanup } = tempDir());
     const lake = path.join(dir, 'lake');
-    put(lake, 'raw/distrokid/earnings/year=2024/month=09/day=01/earnings_r1_00000.csv.gz', [
-      HEADER,
-      e('h1', '2024-04-01', 'Spotify', 'Nova', 'SE', 100, 1.0),
-      e('h2', '2024-04-01', 'Apple Music', 'Nova', 'US', 50, 0.8),
-      e('h3', '2024-05-01', 'Spotify', 'Nova', 'SE', 200, 2.0),
-      e('h4', '2024-05-01', 'Spotify', 'Nova', 'US', 100, 1.0),
-      e('h5', '2024-05-01', 'Apple Music', 'Nova', 'US', 100, 1.5),
-      e('h6', '2024-07-01', 'YouTube', 'Nova', 'BR', 10, 0.1),
-      e('h7', '2024-05-01', 'Spotify', 'Kai', 'US', 10, 0.05),
-    ]);
-    // The same report downloaded again by a later run: the views count each row once.
-    put(lake, 'raw/distrokid/earnings/year=2024/month=09/day=02/earnings_r2_00000.csv.gz', [HEADER, e('h3', '2024-05-01', 'Spotify', 'Nova', 'SE', 200, 2.0, 'r2')]);
-    put(lake, 'raw/distrokid/streams_daily/year=2024/month=06/day=01/streams_daily_r1_00000.csv.gz', [
-      'date,store,artist,track,streams,_run_id,_extracted_at',
-      '2024-06-01,"spotify","Nova",,80,"r1",2024-09-01T00:00:00Z',
-      '2024-06-01,"all","Nova",,120,"r1",2024-09-01T00:00:00Z',
-    ]);
+    handMadeDistrokidLake(lake);
     db = path.join(dir, 'w.duckdb');
     await buildWarehouse({ lake: new LocalStore(lake), dbPath: db, tables: ALL_TABLES });
   });

@@ -1,3 +1,5 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setupStatements, setupVariables } from '../../src/snowflake/setup-script';
 import { loadConfig } from '../../src/core/config';
@@ -61,6 +63,72 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     // Account-level statements ran as ACCOUNTADMIN; after setup the loader role logs in.
     expect((await runCli(['snowflake', 'status'])).code).toBe(0);
     expect(fake.currentRole).toBe('SOUNDLAKE_LOADER');
+  });
+
+  describe("Looker's service user", () => {
+    const cleanups: (() => void)[] = [];
+    afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+    const keys = () => {
+      const { dir, cleanup } = tempDir('looker-key-');
+      cleanups.push(cleanup);
+      const pair = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const pub = path.join(dir, 'looker_key.pub');
+      const priv = path.join(dir, 'looker_key.p8');
+      fs.writeFileSync(pub, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+      fs.writeFileSync(priv, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      // The body Snowflake stores: the PEM's base64 lines joined, worked out from the file itself.
+      const body = fs.readFileSync(pub, 'utf8').split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+      return { pub, priv, body };
+    };
+
+    test('on a new account setup creates it as a key-pair SERVICE user holding only the Looker role; twice changes nothing', async () => {
+      fake.freshAccount = true;
+      const { pub, body } = keys();
+      process.env.LOOKER_PUBLIC_KEY_PATH = pub;
+      const first = await runCli(['snowflake', 'setup']);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain('Looker connects as SOUNDLAKE_LOOKER_SERVICE');
+      expect(fake.users.get('SOUNDLAKE_LOOKER_SERVICE')).toEqual({ type: 'SERVICE', defaultRole: 'SOUNDLAKE_LOOKER', rsaPublicKey: body, keySets: 2 });
+      const lookerGrants = fake.statements.filter((s) => /TO USER SOUNDLAKE_LOOKER_SERVICE$/.test(s));
+      expect(lookerGrants).toEqual(['GRANT ROLE SOUNDLAKE_LOOKER TO USER SOUNDLAKE_LOOKER_SERVICE']);
+      // Created as the admin role, before setup switches to the loader role.
+      const created = fake.statements.findIndex((s) => /^CREATE USER IF NOT EXISTS SOUNDLAKE_LOOKER_SERVICE\s/m.test(s));
+      expect(created).toBeGreaterThan(-1);
+      expect(created).toBeLessThan(fake.statements.indexOf('USE ROLE SOUNDLAKE_LOADER'));
+      const second = await runCli(['snowflake', 'setup']);
+      expect(second.code).toBe(0);
+      expect(fake.users.size).toBe(1);
+      expect(fake.users.get('SOUNDLAKE_LOOKER_SERVICE')?.rsaPublicKey).toBe(body);
+    });
+
+    test('a rotated key in the file reaches the existing user on the next setup', async () => {
+      process.env.LOOKER_PUBLIC_KEY_PATH = keys().pub;
+      expect((await runCli(['snowflake', 'setup'])).code).toBe(0);
+      const rotated = keys();
+      process.env.LOOKER_PUBLIC_KEY_PATH = rotated.pub;
+      expect((await runCli(['snowflake', 'setup'])).code).toBe(0);
+      expect(fake.users.get('SOUNDLAKE_LOOKER_SERVICE')?.rsaPublicKey).toBe(rotated.body);
+    });
+
+    test('without a public key setup creates no user and says how to get one', async () => {
+      const { code, stdout } = await runCli(['snowflake', 'setup']);
+      expect(code).toBe(0);
+      expect(fake.users.size).toBe(0);
+      expect(fake.statements.some((s) => /USER SOUNDLAKE_LOOKER_SERVICE/.test(s))).toBe(false);
+      expect(stdout).toContain('no Looker user: [looker] public_key_path is empty');
+    });
+
+    test('a private key in public_key_path is refused before connecting, and never printed', async () => {
+      const { priv } = keys();
+      process.env.LOOKER_PUBLIC_KEY_PATH = priv;
+      const { code, stdout, stderr } = await runCli(['snowflake', 'setup']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/\[looker\] public_key_path = .*LOOKER_PUBLIC_KEY_PATH.*expected the PUBLIC key/);
+      const secretLine = fs.readFileSync(priv, 'utf8').split('\n')[1];
+      expect(stdout + stderr).not.toContain(secretLine);
+      expect(fake.logins).toHaveLength(0);
+    });
   });
 
   test('the loader role may not do account-level work (why setup needs admin_role)', async () => {

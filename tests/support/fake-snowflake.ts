@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import { LoopbackService } from './loopback-server';
 import * as zlib from 'node:zlib';
@@ -40,11 +41,21 @@ export interface CopyHistoryRow {
 
 const BUILTIN_ROLES = ['ACCOUNTADMIN', 'SYSADMIN', 'PUBLIC'];
 /** Statements only an account administrator may run (a simplified privilege model). */
-const ACCOUNT_LEVEL = /^(CREATE (OR REPLACE )?(DATABASE|WAREHOUSE|ROLE|STORAGE INTEGRATION)\b|GRANT ROLE\b|GRANT .* ON FUTURE\b)/i;
+const ACCOUNT_LEVEL = /^(CREATE (OR REPLACE )?(DATABASE|WAREHOUSE|ROLE|STORAGE INTEGRATION|USER)\b|ALTER USER\b|GRANT ROLE\b|GRANT .* ON FUTURE\b)/i;
+
+export interface SnowflakeUser {
+  type: string;
+  defaultRole?: string;
+  rsaPublicKey?: string;
+  /** How many times RSA_PUBLIC_KEY was set (CREATE or ALTER). */
+  keySets: number;
+}
 
 export class FakeSnowflake extends LoopbackService {
   /** A new account: none of soundlake's roles exist or are granted yet. */
   freshAccount = false;
+  /** Users created with CREATE USER (the login user exists without one). */
+  readonly users = new Map<string, SnowflakeUser>();
   /** Roles granted to users (`GRANT ROLE r TO USER u`). */
   readonly userRoles = new Set<string>();
   /** The session's role, from the login or USE ROLE. */
@@ -161,6 +172,21 @@ export class FakeSnowflake extends LoopbackService {
     return BUILTIN_ROLES.includes(role) || this.userRoles.has(`${role} ${this.loginUser}`) || (!this.freshAccount && role.startsWith('SOUNDLAKE_'));
   }
 
+  private userExists(name: string): boolean {
+    return name === this.loginUser || this.users.has(name);
+  }
+
+  /** Snowflake takes the base64 DER (SPKI) body of an RSA public key, nothing else. */
+  private checkPublicKey(body: string): void {
+    try {
+      const key = crypto.createPublicKey({ key: Buffer.from(body, 'base64'), format: 'der', type: 'spki' });
+      if (key.asymmetricKeyType === 'rsa' && /^[A-Za-z0-9+/=]+$/.test(body)) return;
+    } catch {
+      // fall through to Snowflake's error
+    }
+    throw Object.assign(new Error('Invalid RSA public key'), { code: '002029' });
+  }
+
   private status(message: string): ResultSet {
     return { columns: [{ name: 'status', type: 'text' }], rows: [[message]] };
   }
@@ -173,7 +199,30 @@ export class FakeSnowflake extends LoopbackService {
     const grantRole = /^GRANT ROLE ([A-Za-z0-9_$]+) TO USER ([A-Za-z0-9_$]+)$/i.exec(sql);
     if (grantRole) {
       if (!this.roleExists(grantRole[1].toUpperCase())) throw Object.assign(new Error(`Role '${grantRole[1]}' does not exist or not authorized.`), { code: '002003' });
+      if (!this.userExists(grantRole[2].toUpperCase())) throw Object.assign(new Error(`User '${grantRole[2]}' does not exist or not authorized.`), { code: '002003' });
       this.userRoles.add(`${grantRole[1].toUpperCase()} ${grantRole[2].toUpperCase()}`);
+      return this.status('Statement executed successfully.');
+    }
+    const createUser = /^CREATE USER (IF NOT EXISTS )?([A-Za-z0-9_$]+)\b(.*)$/i.exec(sql);
+    if (createUser) {
+      const name = createUser[2].toUpperCase();
+      if (this.userExists(name)) {
+        if (!createUser[1]) throw Object.assign(new Error(`SQL compilation error: User '${name}' already exists.`), { code: '002002' });
+        return this.status(`${name} already exists, statement succeeded.`);
+      }
+      const property = (key: string) => new RegExp(`\\b${key} = ('[^']*'|[A-Za-z0-9_$.]+)`, 'i').exec(createUser[3])?.[1].replace(/^'|'$/g, '');
+      const key = property('RSA_PUBLIC_KEY');
+      if (key !== undefined) this.checkPublicKey(key);
+      this.users.set(name, { type: (property('TYPE') ?? 'NULL').toUpperCase(), defaultRole: property('DEFAULT_ROLE')?.toUpperCase(), rsaPublicKey: key, keySets: key === undefined ? 0 : 1 });
+      return this.status(`User ${name} successfully created.`);
+    }
+    const alterUserKey = /^ALTER USER ([A-Za-z0-9_$]+) SET RSA_PUBLIC_KEY = '([^']*)'$/i.exec(sql);
+    if (alterUserKey) {
+      const user = this.users.get(alterUserKey[1].toUpperCase());
+      if (!user) throw Object.assign(new Error(`User '${alterUserKey[1]}' does not exist or not authorized.`), { code: '002003' });
+      this.checkPublicKey(alterUserKey[2]);
+      user.rsaPublicKey = alterUserKey[2];
+      user.keySets++;
       return this.status('Statement executed successfully.');
     }
     const useRole = /^USE ROLE ([A-Za-z0-9_$]+)$/i.exec(sql);
