@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { dateOption } from '../core/dates';
-import { ConfigError } from '../core/errors';
+import { loadConfig } from '../core/config';
+import { ConfigError, ExitCode, exitCodeOf } from '../core/errors';
 import { findJob, JOBS, type JobEntry } from '../jobs/registry';
 import { resumeJob } from '../run/resume-job';
+import { emitRunMetrics, metricsMode } from '../run/run-metrics';
 import { parseShard, type Shard } from '../run/shard';
 import type { RunOptions } from '../run/run-job';
 
@@ -54,8 +56,26 @@ export function addRunCommand(program: Command): void {
     .action(async (jobName: string, flags: RunFlags) => {
       const job = jobNamed(jobName);
       const options: RunOptions = { date: flags.date, runId: flags.runId, lake: flags.lake, dryRun: flags.dryRun, shard: flags.shard, since: flags.since, until: flags.until };
-      await withAbortOnSignals((signal) => job.run({ ...options, signal }));
+      const emf = metricsWanted();
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
+      try {
+        const result = await withAbortOnSignals((signal) => job.run({ ...options, signal }));
+        if (emf) await emitRunMetrics({ job: job.name, exitCode: ExitCode.ok, seconds: seconds(), manifest: result.manifest });
+      } catch (error) {
+        if (emf) await emitRunMetrics({ job: job.name, exitCode: exitCodeOf(error), seconds: seconds() });
+        throw error;
+      }
     });
+}
+
+/** `[run] metrics = emf`? A config that does not load emits nothing; the run reports that error itself. */
+function metricsWanted(): boolean {
+  try {
+    return metricsMode(loadConfig()) === 'emf';
+  } catch {
+    return false;
+  }
 }
 
 function jobNamed(name: string): JobEntry {

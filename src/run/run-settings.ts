@@ -1,6 +1,7 @@
 import type { Config } from '../core/config';
 import { isLogLevel, type LogLevel } from '../core/log';
 import { readS3Settings, type S3Settings } from '../connections/s3';
+import { metricsMode } from './run-metrics';
 
 /** Settings every run reads, validated before any I/O. */
 export interface RunSettings {
@@ -14,6 +15,8 @@ export interface RunSettings {
   progressSeconds: number;
   /** `[run] lease_seconds` in ms: a run's lease lives this long unless its heartbeat renews it. */
   leaseMs: number;
+  /** `[run] metrics`: emf prints the run's outcome as CloudWatch metrics (read by the run command). */
+  metrics: 'none' | 'emf';
 }
 
 export function readRunSettings(config: Config): RunSettings {
@@ -28,5 +31,6 @@ export function readRunSettings(config: Config): RunSettings {
     logLevel,
     progressSeconds: config.number('run', 'progress_seconds', { min: 0.1, max: 3600, unit: 'seconds' }),
     leaseMs: Math.round(config.number('run', 'lease_seconds', { min: 1, max: 86_400, unit: 'seconds' }) * 1000),
+    metrics: metricsMode(config),
   };
 }
