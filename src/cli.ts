@@ -5,6 +5,7 @@ import { addGenerateCommand } from './commands/generate-command';
 import { addLookerCommand } from './commands/looker-command';
 import { addDashboardCommand } from './commands/dashboard-command';
 import { addJobsCommand, addResumeCommand, addRunCommand } from './commands/run-command';
+import { addBackfillPlanCommand } from './commands/backfill-command';
 import { addSnowflakeCommand } from './commands/snowflake-command';
 import { addSpotifyCommand } from './commands/spotify-command';
 import { addSqlCommand } from './commands/sql-command';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   addJobsCommand(program);
   addRunCommand(program);
   addResumeCommand(program);
+  addBackfillPlanCommand(program);
   addGenerateCommand(program);
   addDemoCommand(program);
   addSqlCommand(program);

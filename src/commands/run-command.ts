@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { dateOption } from '../core/dates';
 import { loadConfig } from '../core/config';
-import { ConfigError, ExitCode, exitCodeOf } from '../core/errors';
+import { ConfigError, EXIT_CODE_MEANINGS, ExitCode, exitCodeOf } from '../core/errors';
 import { findJob, JOBS, type JobEntry } from '../jobs/registry';
 import { resumeJob } from '../run/resume-job';
 import { emitRunMetrics, metricsMode } from '../run/run-metrics';
@@ -47,9 +47,9 @@ export function addRunCommand(program: Command): void {
     .option('--shard <i/n>', 'take only the inputs whose name hashes to shard i of n (listening-events): n runs split a landing set with no overlap', parseShard)
     .addHelpText(
       'after',
-      '\nExit codes: 0 success, 1 the run failed, 2 usage or configuration error,\n' +
-        '            3 a person must act (expired login or token), 4 the source changed shape,\n' +
-        '            5 skipped: another run of the job holds its lease (nothing was read).\n' +
+      `\nExit codes: ${Object.entries(EXIT_CODE_MEANINGS)
+        .map(([code, meaning]) => `${code} ${meaning}`)
+        .join(',\n            ')}.\n` +
         'A run first finishes any commit a stopped run of the job left (see `soundlake resume`).\n' +
         'Settings come from config/default.ini, SOUNDLAKE_CONFIG, the environment (.env) and these flags.',
     )

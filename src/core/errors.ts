@@ -13,6 +13,16 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** What each exit code means, in the words `run --help` and the deployment's alerts use. */
+export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeValue, string>> = {
+  0: 'success',
+  1: 'the run failed',
+  2: 'usage or configuration error',
+  3: 'a person must act (expired login or token)',
+  4: 'the source changed shape',
+  5: 'skipped: another run of the job holds its lease (nothing was read)',
+};
+
 /** Base class: every error soundlake raises on purpose says which exit code it ends the run with. */
 export class SoundlakeError extends Error {
   readonly exitCode: ExitCodeValue;

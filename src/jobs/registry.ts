@@ -12,11 +12,22 @@ export interface JobEntry {
   name: string;
   description: string;
   tables: readonly TableDef[];
+  /** `--shard i/n` splits its inputs. */
+  shardable: boolean;
+  /** `--since`/`--until` choose its inputs by day. */
+  dated: boolean;
   run(options: RunOptions): Promise<RunResult>;
 }
 
 function register<C, R>(job: Job<C, R>): JobEntry {
-  return { name: job.name, description: job.description, tables: job.tables, run: (options) => runJob(job, { allJobs: JOBS.map((j) => j.name), ...options }) };
+  return {
+    name: job.name,
+    description: job.description,
+    tables: job.tables,
+    shardable: job.shardable === true,
+    dated: job.dated === true,
+    run: (options) => runJob(job, { allJobs: JOBS.map((j) => j.name), ...options }),
+  };
 }
 
 export const JOBS: readonly JobEntry[] = [

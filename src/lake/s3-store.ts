@@ -102,7 +102,7 @@ export class S3Store implements Store {
 
   /**
    * A listing of the prefix (one page), not HeadBucket: HeadBucket needs s3:ListBucket on the whole
-   * bucket, while the task role may list only its own prefixes (ecs/stack.yaml).
+   * bucket, while the task role may list only its own prefixes (ecs/job-tasks.ts).
    */
   async check(): Promise<void> {
     await this.call('ListObjectsV2', '', () => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix })));

@@ -34,7 +34,7 @@ describe('soundlake CLI', () => {
 
   test('run --help documents the exit codes', async () => {
     const { stdout } = await runCli(['run', '--help']);
-    expect(stdout).toMatch(/0 success, 1 the run failed, 2 usage or configuration error/);
+    expect(stdout).toMatch(/Exit codes: 0 success,\s+1 the run failed,\s+2 usage or configuration error/);
     expect(stdout).toMatch(/3 a person must act/);
     expect(stdout).toMatch(/4 the source changed shape/);
     expect(stdout).toMatch(/5 skipped: another run of the job holds its lease/);

@@ -1,0 +1,149 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { DeploySettings } from './deploy-settings';
+import { JOB_DEPLOYMENTS, pascal, type JobDeployment } from './job-deployments';
+import { ValueFromSecret } from './value-from-secret';
+
+/** The container's name in every task definition (overrides name it). */
+export const CONTAINER = 'soundlake';
+
+export interface JobTask {
+  deployment: JobDeployment;
+  taskDefinition: ecs.FargateTaskDefinition;
+  container: ecs.ContainerDefinition;
+}
+
+/** What a running job may do: the lake and landing prefixes, and the session key. Nothing else. */
+function taskRole(scope: Construct, s: DeploySettings): iam.Role {
+  const bucketArn = `arn:aws:s3:::${s.lakeBucketName}`;
+  return new iam.Role(scope, 'TaskRole', {
+    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    description: 'What a running soundlake job may do: the lake and landing prefixes, and the session key.',
+    inlinePolicies: {
+      'lake-and-landing': new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'ObjectsInLakeAndLanding',
+            actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+            resources: [`${bucketArn}/${s.lakePrefix}/*`, `${bucketArn}/${s.landingPrefix}/*`],
+          }),
+          new iam.PolicyStatement({
+            sid: 'ListLakeAndLanding',
+            actions: ['s3:ListBucket'],
+            resources: [bucketArn],
+            conditions: { StringLike: { 's3:prefix': [`${s.lakePrefix}/*`, `${s.landingPrefix}/*`, s.lakePrefix, s.landingPrefix] } },
+          }),
+          new iam.PolicyStatement({ sid: 'SessionKey', actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], resources: [s.sessionKmsKeyArn] }),
+        ],
+      }),
+    },
+  });
+}
+
+/** Settings every job gets; a test checks each is a variable soundlake reads. */
+function environment(d: JobDeployment, s: DeploySettings, region: string): Record<string, string> {
+  return {
+    LAKE_URL: `s3://${s.lakeBucketName}/${s.lakePrefix}`,
+    S3_REGION: region,
+    RUN_LOG_LEVEL: 'info',
+    RUN_METRICS: 'emf',
+    ...(d.job === 'listening-events' ? { LISTENING_EVENTS_LANDING_URL: `s3://${s.lakeBucketName}/${s.landingPrefix}` } : {}),
+    ...(d.job === 'spotify-playlist' ? { SPOTIFY_PLAYLIST_PLAYLIST_IDS: s.spotifyPlaylistIds } : {}),
+    ...(d.job === 'spotify-artists' ? { SPOTIFY_ARTISTS_ARTIST_IDS: s.spotifyArtistIds } : {}),
+    ...(d.browser ? { S3_KMS_KEY_ID: s.sessionKmsKeyArn, BROWSER_EXECUTABLE_PATH: '/usr/bin/chromium' } : {}),
+  };
+}
+
+/**
+ * One Fargate task definition per job (its own size, image and secrets), sharing an execution
+ * role (pull, logs, the secrets its tasks name) and a task role.
+ */
+export class JobTasks extends Construct {
+  readonly tasks: JobTask[];
+  readonly taskRole: iam.Role;
+  readonly executionRole: iam.Role;
+
+  constructor(scope: Construct, id: string, s: DeploySettings, logGroup: logs.ILogGroup, region: string) {
+    super(scope, id);
+    this.taskRole = taskRole(this, s);
+    this.executionRole = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'Pulls the soundlake image, writes its logs, reads the job secrets.',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSTaskExecutionRolePolicy')],
+    });
+    const image = (browser: boolean) => ecs.ContainerImage.fromRegistry(`${s.imageRepository}:${s.imageTag}${browser ? '-browser' : ''}`);
+    this.tasks = JOB_DEPLOYMENTS.map((d) => {
+      const taskDefinition = new ecs.FargateTaskDefinition(this, `${pascal(d.job)}Task`, {
+        family: `soundlake-${d.job}`,
+        cpu: d.cpu,
+        memoryLimitMiB: d.memoryMiB,
+        taskRole: this.taskRole,
+        executionRole: this.executionRole,
+      });
+      const container = taskDefinition.addContainer(CONTAINER, {
+        image: image(d.browser),
+        command: ['run', d.job],
+        essential: true,
+        // SIGTERM first (a run aborts cleanly, its lease released); SIGKILL after this.
+        stopTimeout: Duration.seconds(60),
+        environment: environment(d, s, region),
+        secrets: Object.fromEntries(Object.entries(d.secrets).map(([variable, key]) => [variable, new ValueFromSecret(s.secrets[key!])])),
+        logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: d.job }),
+        // tini is the image's PID 1: ECS's init process is not added on top.
+      });
+      return { deployment: d, taskDefinition, container };
+    });
+  }
+}
+
+/**
+ * One EventBridge Scheduler schedule per job. They start DISABLED until the Snowpipe queue is
+ * wired into the bucket: files committed before that would never be announced to the pipes.
+ */
+export function jobSchedules(scope: Construct, s: DeploySettings, tasks: JobTasks, clusterArn: string, deadLetters: sqs.IQueue): scheduler.CfnSchedule[] {
+  const role = new iam.Role(scope, 'SchedulerRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+    description: 'Lets EventBridge Scheduler start the soundlake job tasks and dead-letter failed starts.',
+  });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: tasks.tasks.map((t) => t.taskDefinition.taskDefinitionArn) }));
+  role.addToPolicy(passRoles(tasks));
+  deadLetters.grantSendMessages(role);
+  const enabled = Boolean(s.snowflake.snowpipeQueueArn);
+  return tasks.tasks.map(
+    ({ deployment: d, taskDefinition }) =>
+      new scheduler.CfnSchedule(scope, `${pascal(d.job)}Schedule`, {
+        name: `soundlake-${d.job}`,
+        description: d.description,
+        scheduleExpression: d.schedule,
+        state: enabled ? 'ENABLED' : 'DISABLED',
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: clusterArn,
+          roleArn: role.roleArn,
+          retryPolicy: { maximumRetryAttempts: d.startRetries, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: deadLetters.queueArn },
+          ecsParameters: {
+            taskDefinitionArn: taskDefinition.taskDefinitionArn,
+            launchType: 'FARGATE',
+            networkConfiguration: {
+              awsvpcConfiguration: { subnets: s.subnetIds, securityGroups: s.securityGroupIds, assignPublicIp: s.assignPublicIp ? 'ENABLED' : 'DISABLED' },
+            },
+          },
+        },
+      }),
+  );
+}
+
+/** iam:PassRole on exactly the two job roles, and only to ECS tasks. */
+export function passRoles(tasks: JobTasks): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['iam:PassRole'],
+    resources: [tasks.executionRole.roleArn, tasks.taskRole.roleArn],
+    conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+  });
+}

@@ -1,0 +1,40 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { DeploySettings } from './deploy-settings';
+
+/**
+ * The lake bucket: private, encrypted, TLS only, kept when the stack is deleted or the resource
+ * replaced (RETAIN sets both DeletionPolicy and UpdateReplacePolicy), with lifecycle rules for
+ * what nobody reads after a while, and Snowpipe's notification on committed files under raw/.
+ */
+export function lakeBucket(scope: Construct, s: DeploySettings): s3.Bucket {
+  const expire = (id: string, prefix: string, days: number): s3.LifecycleRule[] => (days > 0 ? [{ id, prefix, expiration: Duration.days(days) }] : []);
+  const bucket = new s3.Bucket(scope, 'LakeBucket', {
+    bucketName: s.lakeBucketName,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+    lifecycleRules: [
+      { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      // Staging of runs that died before packaging; a live run's staging is minutes old.
+      { id: 'expire-staging', prefix: `${s.lakePrefix}/_staging/`, expiration: Duration.days(7) },
+      ...expire('expire-landing-archive', `${s.landingPrefix}/archive/`, s.retention.archiveDays),
+      ...expire('expire-rejects', `${s.lakePrefix}/rejects/`, s.retention.rejectsDays),
+    ],
+  });
+  if (s.snowflake.snowpipeQueueArn) {
+    // The queue is Snowflake's (another account): set on the bucket itself, no custom resource.
+    (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+      queueConfigurations: [
+        {
+          event: 's3:ObjectCreated:*',
+          queue: s.snowflake.snowpipeQueueArn,
+          filter: { s3Key: { rules: [{ name: 'prefix', value: `${s.lakePrefix}/raw/` }, { name: 'suffix', value: '.csv.gz' }] } },
+        },
+      ],
+    };
+  }
+  return bucket;
+}
