@@ -7,6 +7,7 @@ import { configureS3 } from '../connections/s3';
 import { configureSnowflake, readSnowflakeSettings, snowflakeRunner } from '../connections/snowflake';
 import { openStore } from '../lake/open-store';
 import { readRunSettings } from '../run/run-settings';
+import { applyMigration, planMigration } from '../snowflake/migrate';
 import { pipeStatuses } from '../snowflake/pipe-status';
 import { parseSince, refreshPipes } from '../snowflake/refresh-pipes';
 import { applySetup, describeHandshake } from '../snowflake/setup';
@@ -69,6 +70,44 @@ export function addSnowflakeCommand(program: Command): void {
     });
 
   snowflake
+    .command('migrate')
+    .description('bring RAW tables and pipes to the table definitions: add new columns, replace changed pipes (paused while they change), queue files they missed')
+    .option('--dry-run', 'print what would change; change nothing')
+    .option('--wait <seconds>', 'how long a paused pipe may take to finish its pending files (default 300)', (raw) => {
+      if (!/^\d+$/.test(raw)) throw new ConfigError(`--wait ${JSON.stringify(raw)}: expected whole seconds`);
+      return Number(raw);
+    })
+    .option('--since <time>', 'also queue files written since this time (when the new image was deployed): files of the new layout the old pipe refused', (raw: string) => {
+      const since = parseSince(raw);
+      if (!since) throw new ConfigError(`--since ${JSON.stringify(raw)}: expected YYYY-MM-DD or an ISO-8601 time with a zone`);
+      return since;
+    })
+    .addHelpText(
+      'after',
+      '\nOrder for a table definition that gained a column: deploy the image that writes it, then\n' +
+        '`soundlake snowflake migrate --since <deploy time>`. Until then the old pipe refuses the new files\n' +
+        '(a column more than it knows fails the file; it never loads into the wrong columns), and verify says so.\n' +
+        'Columns Snowflake has and the definition lacks stop it: renames and drops are for a person.',
+    )
+    .action(async (flags: { dryRun?: boolean; wait?: number; since?: Date }) => {
+      const config = loadConfig();
+      await connect(config);
+      const plans = await planMigration(snowflakeRunner, ALL_TABLES);
+      const changing = plans.filter((p) => p.addColumns.length > 0 || p.recreatePipe);
+      if (changing.length === 0) {
+        console.log(`RAW tables and pipes match the table definitions (${plans.length} tables); nothing to migrate`);
+        return;
+      }
+      console.log(textTable(['table', 'add columns', 'pipe'], changing.map((p) => [p.table, p.addColumns.map((c) => `${c.name} ${c.type}`).join(', ') || '-', p.recreatePipe ? 'replace' : 'keep'])));
+      if (flags.dryRun) {
+        console.log('nothing was changed (--dry-run)');
+        return;
+      }
+      const done = await applyMigration(snowflakeRunner, ALL_TABLES, plans, { waitSeconds: flags.wait ?? 300, since: flags.since });
+      console.log(textTable(['table', 'added', 'pipe', 'refreshed from', 'files queued'], done.map((d) => [d.table, d.added.join(', ') || '-', d.pipe, d.refreshedFrom, d.filesQueued])));
+    });
+
+  snowflake
     .command('status')
     .description('SYSTEM$PIPE_STATUS of every pipe')
     .action(async () => {
@@ -99,18 +138,21 @@ export function addSnowflakeCommand(program: Command): void {
       const pollSeconds = config.number('snowflake', 'verify_poll_seconds', { min: 0.01, max: 3600, unit: 'seconds' });
       await configureS3(settings.s3);
       await connect(config);
-      const manifest = await findManifest(openStore(settings.lakeUrl), flags.run);
+      const lake = openStore(settings.lakeUrl);
+      const manifest = await findManifest(lake, flags.run);
       const deadline = Date.now() + (flags.wait ?? 0) * 1000;
-      let checks = await verifyRun(snowflakeRunner, manifest);
+      let checks = await verifyRun(snowflakeRunner, manifest, lake);
       await withAbortOnSignals(async (signal) => {
         while (checks.some((c) => c.state === 'pending') && !checks.some((c) => c.state !== 'pending' && c.state !== 'loaded') && Date.now() < deadline) {
           await sleep(pollSeconds * 1000, signal);
-          checks = await verifyRun(snowflakeRunner, manifest);
+          checks = await verifyRun(snowflakeRunner, manifest, lake);
         }
       });
       console.log(summarise(checks));
       const count = (state: FileCheck['state']) => checks.filter((c) => c.state === state).length;
-      const line = `${count('loaded')} loaded, ${count('pending')} pending, ${count('failed')} failed, ${count('row_mismatch')} with other row counts, of ${checks.length} files`;
+      const line =
+        `${count('loaded')} loaded, ${count('pending')} pending, ${count('failed')} failed, ${count('row_mismatch')} with other row counts, ` +
+        `${count('header_mismatch')} laid out for another table version, of ${checks.length} files`;
       if (checks.every((c) => c.state === 'loaded')) console.log(`run ${flags.run}: ${line}`);
       else throw new SoundlakeError(`run ${flags.run} is not fully loaded: ${line}`, 1);
     });

@@ -17,19 +17,37 @@ export const pipePattern = (table: TableDef) => `.*${dataFilePattern(table.sourc
  * One AUTO_INGEST pipe per raw table. CREATE PIPE IF NOT EXISTS, never OR REPLACE: replacing a pipe
  * drops its 14-day load history and the next refresh would load every file again.
  */
-export function createPipe(table: TableDef): string {
-  const columns = rawColumns(table, 'snowflake').map((c) => c.name);
-  const fileColumns = csvColumns(table).map((c, i) => (c.type === 'json' ? `PARSE_JSON($${i + 1})` : `$${i + 1}`));
-  const select = [...fileColumns, ...LOAD_COLUMNS.map((c) => c.source)].join(', ');
+export function createPipe(table: TableDef, mode: 'if-not-exists' | 'replace' = 'if-not-exists'): string {
   return [
-    `CREATE PIPE IF NOT EXISTS RAW.${pipeName(table)}`,
+    mode === 'replace' ? `CREATE OR REPLACE PIPE RAW.${pipeName(table)}` : `CREATE PIPE IF NOT EXISTS RAW.${pipeName(table)}`,
     '  AUTO_INGEST = TRUE',
     `  COMMENT = 'soundlake: ${table.source}/${table.name}'`,
     'AS',
+    `${pipeCopy(table)};`,
+  ].join('\n');
+}
+
+/**
+ * The pipe's COPY statement. Columns are picked by position ($1..$n), so a file laid out for
+ * another version of the table must never load: `_extracted_at` is the last CSV column and never
+ * empty, so the guard on it yields NULL (into a NOT NULL column, which fails the file and shows in
+ * COPY_HISTORY) when the file has a column more ($n+1 present: everything after the new column
+ * shifted) or fewer ($n absent). Such a file waits for `soundlake snowflake migrate`.
+ */
+export function pipeCopy(table: TableDef): string {
+  const columns = rawColumns(table, 'snowflake').map((c) => c.name);
+  const csv = csvColumns(table);
+  const n = csv.length;
+  const fileColumns = csv.map((c, i) => {
+    if (i === n - 1) return `IFF($${n + 1} IS NULL, $${n}, NULL)`;
+    return c.type === 'json' ? `PARSE_JSON($${i + 1})` : `$${i + 1}`;
+  });
+  const select = [...fileColumns, ...LOAD_COLUMNS.map((c) => c.source)].join(', ');
+  return [
     `COPY INTO RAW.${rawTableName(table)} (${columns.join(', ')})`,
     `FROM (SELECT ${select} FROM @RAW.LAKE_STAGE/${pipePath(table)})`,
     "FILE_FORMAT = (FORMAT_NAME = 'RAW.SOUNDLAKE_CSV')",
     `PATTERN = '${pipePattern(table)}'`,
-    'ON_ERROR = SKIP_FILE;',
+    'ON_ERROR = SKIP_FILE',
   ].join('\n');
 }

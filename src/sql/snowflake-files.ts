@@ -55,7 +55,7 @@ function kpiDynamicTables(): string {
 export function generatedSnowflakeFiles(tables: readonly TableDef[]): Map<string, string> {
   return new Map([
     ['20_raw_tables.sql', `${HEADER('the table definitions in src/tables/')}${tables.map((t) => createRawTable(t, 'snowflake')).join('\n\n')}\n`],
-    ['30_pipes.sql', `${HEADER('the table definitions in src/tables/')}${tables.map(createPipe).join('\n\n')}\n`],
+    ['30_pipes.sql', `${HEADER('the table definitions in src/tables/')}${tables.map((t) => createPipe(t)).join('\n\n')}\n`],
     ['40_models.sql', `${HEADER('the table definitions and sql/models/*.sql')}${modelScript(tables)}`],
     ['41_kpi_views.sql', `${HEADER('sql/models/10_listening_kpis.sql')}${kpiViews()}`],
     ['42_kpi_dynamic_tables.sql', `${HEADER('sql/models/10_listening_kpis.sql')}${kpiDynamicTables()}`],

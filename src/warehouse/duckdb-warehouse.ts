@@ -8,8 +8,9 @@ import { dataFilePattern } from '../lake/keys';
 import { materializeKpis } from '../sql/kpi-materialization';
 import { PermanentError, messageOf } from '../core/errors';
 import type { Logger } from '../core/log';
-import { csvColumns, type TableDef } from '../core/table';
+import { csvColumns, type Column, type TableDef } from '../core/table';
 import { LocalStore } from '../lake/local-store';
+import { readCsvHeader } from '../lake/csv-header';
 import type { Store } from '../lake/store';
 import { DUCKDB_TYPES } from '../sql/column-types';
 import { modelScript } from '../sql/model-statements';
@@ -22,11 +23,12 @@ const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 /** Loaded on first use: a native module the jobs never need, kept out of every CLI start. */
 const duckdb = () => (require('@duckdb/node-api') as typeof import('@duckdb/node-api')).DuckDBInstance;
 
-/** Same options as the Snowflake file format (see sql/snowflake/10_storage.sql). */
-function readCsv(file: string, table: TableDef): string {
-  const columns = csvColumns(table)
-    .map((c) => `${sqlString(c.name.toUpperCase())}: ${sqlString(DUCKDB_TYPES[c.type])}`)
-    .join(', ');
+/**
+ * Same options as the Snowflake file format (see sql/snowflake/10_storage.sql), with the columns the
+ * file's header names, typed from the table definition.
+ */
+function readCsv(file: string, columnsInFile: readonly Column[]): string {
+  const columns = columnsInFile.map((c) => `${sqlString(c.name.toUpperCase())}: ${sqlString(DUCKDB_TYPES[c.type])}`).join(', ');
   return (
     `read_csv(${sqlString(file)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', ` +
     `allow_quoted_nulls = false, auto_detect = false, strict_mode = true, compression = 'gzip', hive_partitioning = false, ` +
@@ -100,9 +102,21 @@ async function loadFile(connection: DuckDBConnection, lake: Store, key: string, 
     await pipeline(await lake.read(key), fs.createWriteStream(local));
   }
   const fileName = key.slice('raw/'.length); // METADATA$FILENAME: the path under the stage on raw/
+  // By the header's names, not by position: a file written before the table gained a column loads
+  // with NULL there, as its rows stay in Snowflake after `snowflake migrate`. A column the
+  // definition does not know is an error, never a shift.
+  const header = await readCsvHeader(fs.createReadStream(local), lake.describe(key));
+  const known = csvColumns(table);
+  const inFile = header.map((name) => {
+    const column = known.find((c) => c.name === name);
+    if (!column) throw new PermanentError(`${lake.describe(key)} has column "${name}", which table ${table.source}/${table.name} does not define (its columns: ${known.map((c) => c.name).join(', ')})`);
+    return column;
+  });
+  const names = inFile.map((c) => c.name.toUpperCase());
   // DuckDB answers an INSERT with one row: the number of rows inserted.
   const inserted = await connection.runAndReadAll(
-    `INSERT INTO RAW.${rawTableName(table)} SELECT *, ${sqlString(fileName)}, ROW_NUMBER() OVER (), current_timestamp FROM ${readCsv(local, table)}`,
+    `INSERT INTO RAW.${rawTableName(table)} (${[...names, '_FILE_NAME', '_FILE_ROW', '_LOADED_AT'].join(', ')}) ` +
+      `SELECT ${names.join(', ')}, ${sqlString(fileName)}, ROW_NUMBER() OVER (), current_timestamp FROM ${readCsv(local, inFile)}`,
   );
   return Number(inserted.getRowsJS()[0][0]);
 }

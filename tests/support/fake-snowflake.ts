@@ -29,6 +29,19 @@ export interface SnowflakeObject {
   name: string;
   created: number;
   replaced: number;
+  /** A pipe's COPY statement (what DESC PIPE shows), as last created or replaced. */
+  definition?: string;
+  /** A table's columns in order, from CREATE TABLE and ALTER TABLE … ADD COLUMN. */
+  columns?: { name: string; type: string }[];
+  /** A pipe paused with ALTER PIPE … SET PIPE_EXECUTION_PAUSED = TRUE. */
+  paused?: boolean;
+}
+
+/** Column definitions of a (whitespace-normalized) CREATE TABLE: NAME TYPE [NOT NULL], types may hold commas. */
+function tableColumns(sql: string): { name: string; type: string }[] {
+  const end = sql.search(/\) COMMENT = /);
+  const body = sql.slice(sql.indexOf('(') + 1, end >= 0 ? end : sql.lastIndexOf(')')).trim();
+  return [...body.matchAll(/(?:^|, )([A-Za-z_][A-Za-z0-9_$]*) ([A-Z_]+(?:\(\d+,\d+\))?)/g)].map((m) => ({ name: m[1].toUpperCase(), type: m[2] }));
 }
 
 export interface CopyHistoryRow {
@@ -172,6 +185,30 @@ export class FakeSnowflake extends LoopbackService {
     return BUILTIN_ROLES.includes(role) || this.userRoles.has(`${role} ${this.loginUser}`) || (!this.freshAccount && role.startsWith('SOUNDLAKE_'));
   }
 
+  /**
+   * What a new table or pipe holds. A pipe's COPY is compiled when the pipe is created, so a column
+   * its COPY names that the table lacks fails then (000904), as in Snowflake.
+   */
+  private describeNew(kind: string, sql: string): Pick<SnowflakeObject, 'definition' | 'columns'> {
+    if (kind === 'TABLE') return { columns: tableColumns(sql) };
+    if (kind !== 'PIPE') return {};
+    const definition = sql.slice(sql.search(/ AS COPY INTO /i) + 4);
+    const target = /^COPY INTO ([A-Za-z0-9_$.]+) \(([^)]*)\)/i.exec(definition);
+    const table = target && this.objects.get(`TABLE ${this.qualify('TABLE', target[1])}`);
+    if (target && table?.columns) {
+      for (const column of target[2].split(', ')) {
+        if (!table.columns.some((c) => c.name === column.toUpperCase())) throw Object.assign(new Error(`SQL compilation error: error line 1 at position 0 invalid identifier '${column}'`), { code: '000904' });
+      }
+    }
+    return { definition };
+  }
+
+  private object(kind: string, name: string): SnowflakeObject {
+    const object = this.objects.get(`${kind} ${this.qualify(kind, name)}`);
+    if (!object) throw Object.assign(new Error(`SQL compilation error: ${kind === 'PIPE' ? 'Pipe' : 'Table'} '${name.toUpperCase()}' does not exist or not authorized.`), { code: '002003' });
+    return object;
+  }
+
   private userExists(name: string): boolean {
     return name === this.loginUser || this.users.has(name);
   }
@@ -238,12 +275,13 @@ export class FakeSnowflake extends LoopbackService {
       const name = this.qualify(kind, create[4]);
       const key = `${kind} ${name}`;
       const existing = this.objects.get(key);
+      const details = this.describeNew(kind, sql);
       if (existing) {
-        if (create[1]) existing.replaced++;
+        if (create[1]) Object.assign(existing, { replaced: existing.replaced + 1, paused: false }, details);
         else if (!create[3]) throw Object.assign(new Error(`SQL compilation error: Object '${name}' already exists.`), { code: '002002' });
         return this.status(`${name} already exists, statement succeeded.`);
       }
-      this.objects.set(key, { kind, name, created: 1, replaced: 0 });
+      this.objects.set(key, { kind, name, created: 1, replaced: 0, ...details });
       return this.status(`${kind} ${name} successfully created.`);
     }
     // DROP … IF EXISTS of a kind of object: gone afterwards, whether it was there or not.
@@ -285,7 +323,8 @@ export class FakeSnowflake extends LoopbackService {
     }
     m = /^SELECT SYSTEM\$PIPE_STATUS\('([A-Za-z0-9_$.]+)'\) AS STATUS$/i.exec(sql);
     if (m) {
-      const status = this.pipeStatus.get(m[1].toUpperCase()) ?? { executionState: 'RUNNING', pendingFileCount: 0 };
+      const paused = [...this.objects.values()].some((o) => o.kind === 'PIPE' && o.paused && o.name.endsWith(m![1].toUpperCase()));
+      const status = { executionState: paused ? 'PAUSED' : 'RUNNING', pendingFileCount: 0, ...this.pipeStatus.get(m[1].toUpperCase()) };
       return { columns: [{ name: 'STATUS', type: 'text' }], rows: [[JSON.stringify(status)]] };
     }
     m = /COPY_HISTORY\(TABLE_NAME => '([A-Za-z0-9_$.]+)'/i.exec(sql);
@@ -301,6 +340,38 @@ export class FakeSnowflake extends LoopbackService {
         ],
         rows: rows.map((r) => [r.FILE_NAME, r.STATUS, r.ROW_COUNT, r.FIRST_ERROR_MESSAGE, r.LAST_LOAD_TIME]),
       };
+    }
+    m = /^DESC(?:RIBE)? TABLE ([A-Za-z0-9_$.]+)$/i.exec(sql);
+    if (m) {
+      const table = this.object('TABLE', m[1]);
+      return {
+        columns: ['name', 'type', 'kind', 'null?'].map((name) => ({ name, type: 'text' as const })),
+        rows: (table.columns ?? []).map((c) => [c.name, c.type, 'COLUMN', 'Y']),
+      };
+    }
+    m = /^DESC(?:RIBE)? PIPE ([A-Za-z0-9_$.]+)$/i.exec(sql);
+    if (m) {
+      const pipe = this.object('PIPE', m[1]);
+      return {
+        columns: ['created_on', 'name', 'definition', 'notification_channel'].map((name) => ({ name, type: 'text' as const })),
+        rows: [['2026-11-21 00:00:00', pipe.name.split('.').pop()!, pipe.definition ?? '', 'arn:aws:sqs:us-east-1:999999999999:sf-snowpipe-FAKE']],
+      };
+    }
+    m = /^ALTER TABLE ([A-Za-z0-9_$.]+) ADD COLUMN (IF NOT EXISTS )?([A-Za-z_][A-Za-z0-9_$]*) ([A-Z_]+(?:\(\d+,\d+\))?)$/i.exec(sql);
+    if (m) {
+      const table = this.object('TABLE', m[1]);
+      const name = m[3].toUpperCase();
+      if (table.columns?.some((c) => c.name === name)) {
+        if (!m[2]) throw Object.assign(new Error(`SQL compilation error: column '${name}' already exists`), { code: '002025' });
+      } else {
+        table.columns = [...(table.columns ?? []), { name, type: m[4].toUpperCase() }];
+      }
+      return this.status('Statement executed successfully.');
+    }
+    m = /^ALTER PIPE ([A-Za-z0-9_$.]+) SET PIPE_EXECUTION_PAUSED = (TRUE|FALSE)$/i.exec(sql);
+    if (m) {
+      this.object('PIPE', m[1]).paused = m[2].toUpperCase() === 'TRUE';
+      return this.status('Statement executed successfully.');
     }
     m = /^ALTER PIPE ([A-Za-z0-9_$.]+) REFRESH (PREFIX|MODIFIED_AFTER) = '([^']*)'$/i.exec(sql);
     if (m) {

@@ -33,13 +33,19 @@ describe.each(ALL_TABLES.map((t) => [rawTableName(t), t] as const))('%s', (_name
   const raw = rawColumns(table, 'snowflake').map((c) => c.name);
   const pipe = createPipe(table);
   const copyColumns = /COPY INTO RAW\.\w+ \(([^)]*)\)/.exec(pipe)![1].split(', ');
-  const selected = /FROM \(SELECT (.*) FROM @RAW/.exec(pipe)![1].split(', ');
+  // Split at top-level commas only: the guard IFF(…, …, …) is one expression.
+  const selected = /FROM \(SELECT (.*) FROM @RAW/.exec(pipe)![1].match(/(?:[^,(]|\([^)]*\))+/g)!.map((e) => e.trim());
 
   test('CSV header, raw table and pipe agree column by column', () => {
     expect(raw.slice(0, header.length)).toEqual(header);
     expect(raw.slice(header.length)).toEqual(['_FILE_NAME', '_FILE_ROW', '_LOADED_AT']);
     expect(copyColumns).toEqual(raw);
-    expect(selected.slice(0, header.length)).toEqual(header.map((_, i) => (csvColumns(table)[i].type === 'json' ? `PARSE_JSON($${i + 1})` : `$${i + 1}`)));
+    const n = header.length;
+    expect(selected.slice(0, n - 1)).toEqual(header.slice(0, n - 1).map((_, i) => (csvColumns(table)[i].type === 'json' ? `PARSE_JSON($${i + 1})` : `$${i + 1}`)));
+    // _extracted_at, the last CSV column and never empty, is guarded: NULL (a NOT NULL violation,
+    // so the file fails visibly) when the file has a column more or fewer than this table.
+    expect(selected[n - 1]).toBe(`IFF($${n + 1} IS NULL, $${n}, NULL)`);
+    expect(rawColumns(table, 'snowflake')[n - 1]).toMatchObject({ name: '_EXTRACTED_AT', notNull: true });
     expect(selected.slice(header.length)).toEqual(['METADATA$FILENAME', 'METADATA$FILE_ROW_NUMBER', 'METADATA$START_SCAN_TIME']);
     expect(header.slice(-2)).toEqual(LINEAGE_COLUMNS.map((c) => c.name.toUpperCase()));
   });
