@@ -1,5 +1,5 @@
 /**
- * npm run bench -- --events 1000000 [--days 7] [--stray-quote] [--keep]
+ * npm run bench -- --events 1000000 [--days 7] [--users 50000] [--songs 100000] [--stray-quote] [--keep]
  * npm run bench -- --events 1000000 --compare [--rounds 3]
  *
  * --compare runs our job and DuckDB doing the same work (bench/duckdb-peer.ts) on the same landing
@@ -117,7 +117,10 @@ async function main(): Promise<void> {
   const lake = path.join(work, 'lake');
   try {
     console.log(`generating ${events.toLocaleString('en-US')} streams over ${days} days (not timed) …`);
-    await generateListeningEvents({ outDir: landing, users: 50_000, songs: 100_000, events, days, startDate: '2024-06-24', seed: 1, badRate: 0.001 });
+    const users = flag('--users', 50_000);
+    const songs = flag('--songs', 100_000);
+    console.log(`… with ${users.toLocaleString('en-US')} users and ${songs.toLocaleString('en-US')} songs (deduplicated within the run)`);
+    await generateListeningEvents({ outDir: landing, users, songs, events, days, startDate: '2024-06-24', seed: 1, badRate: 0.001 });
     const inputBytes = fs.readdirSync(landing).reduce((n, f) => n + fs.statSync(path.join(landing, f)).size, 0);
     const strayQuote = process.argv.includes('--stray-quote');
     if (strayQuote) {

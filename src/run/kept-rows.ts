@@ -1,15 +1,23 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 /**
- * The latest serialised row per key, for tables that dedupe within a run, in little memory.
+ * The latest row per key, for tables that dedupe within a run, in bounded memory.
  *
- * A Map of row arrays costs ~500 bytes a row in V8 (objects, UTF-16 strings, slices that keep whole
- * input chunks alive); 100k songs took 76 MB of live heap and V8 then grew the heap to ~4x that.
- * Here each kept row is one record appended to 1 MiB UTF-8 arenas, and the Map holds key → offset:
- * about 60 bytes of overhead a row. Superseded records stay in the arena (bounded by the input size).
+ * Rows are appended to UTF-8 arenas (a record per row: no JS object per row) with their key kept
+ * as a string. When the arenas reach `memoryBytes`, the buffer is sorted by (key, arrival) and
+ * written to a run file on disk, and memory starts over. `groups()` then merges the runs (and what
+ * is still in memory) in key order and hands out each key's rows in arrival order: the last is
+ * kept, every earlier one was superseded by the row after it. 10M users need a few sorted runs
+ * and a merge, never a map of 10M keys.
  */
 
 const ARENA_BYTES = 1 << 20;
-/** Record header: u32 line length, u32 source line (0 = none), u16 input index, 10 bytes date. */
-const HEADER_BYTES = 4 + 4 + 2 + 10;
+/** Record: u32 key bytes, u32 line bytes, u32 source line (0 = none), u16 input, 10 bytes date, f64 arrival, key, line. */
+const HEADER_BYTES = 4 + 4 + 4 + 2 + 10 + 8;
+const READ_BYTES = 1 << 20;
+/** Run files merged at once; beyond this they are first merged into one (bounded open files). */
+const MAX_RUNS = 64;
 
 export interface KeptRow {
   line: string;
@@ -18,65 +26,183 @@ export interface KeptRow {
   sourceLine: number | undefined;
 }
 
+interface Entry {
+  key: string;
+  seq: number;
+  row: KeptRow;
+  /** The encoded record: a view (a reader refills into a new buffer, so the view stays valid). */
+  record: Buffer;
+}
+
+/** What the merge reads: entries in (key, arrival) order. */
+interface EntrySource {
+  peek(): Entry | undefined;
+  next(): void;
+}
+
+const before = (a: Entry, b: Entry) => (a.key < b.key ? true : a.key > b.key ? false : a.seq < b.seq);
+
 export class KeptRows {
-  private readonly arenas: Buffer[] = [];
+  private arenas: Buffer[] = [];
   private used = ARENA_BYTES;
-  private readonly offsets = new Map<string, number>();
+  private offsets: number[] = [];
+  private keys: string[] = [];
+  /** Record bytes held in memory now. */
+  private bytes = 0;
   private readonly inputs: string[] = [];
   private readonly inputIndex = new Map<string, number>();
+  private readonly runs: string[] = [];
+  private runFiles = 0;
+  private seq = 0;
 
-  get size(): number {
-    return this.offsets.size;
+  /**
+   * @param spillDir folder for sorted runs (created when first needed; `clear()` removes them)
+   * @param memoryBytes record bytes kept in memory before a sorted run is written ([run] dedup_memory_mb, 16 MiB)
+   */
+  constructor(
+    private readonly spillDir: string,
+    private readonly memoryBytes = 16 * 1024 * 1024,
+  ) {}
+
+  /** Rows added so far (superseded ones included). */
+  get added(): number {
+    return this.seq;
   }
 
-  /** Keeps `row` as the latest for `key`; returns the row it replaced, if any. */
-  set(key: string, row: KeptRow): KeptRow | undefined {
-    const previousOffset = this.offsets.get(key);
-    const previous = previousOffset === undefined ? undefined : this.read(previousOffset);
-    this.offsets.set(key, this.append(row));
-    return previous;
+  /** Runs written to disk so far. */
+  get spilledRuns(): number {
+    return this.runs.length;
   }
 
-  *values(): IterableIterator<KeptRow> {
-    for (const offset of this.offsets.values()) yield this.read(offset);
+  add(key: string, row: KeptRow): void {
+    this.offsets.push(this.append(key, row));
+    this.keys.push(key);
+    if (this.bytes >= this.memoryBytes) this.spill();
   }
 
+  /**
+   * Every key once, in key order, with its rows in arrival order: `rows[rows.length - 1]` is the
+   * latest; `rows[i]` was superseded by `rows[i + 1]`.
+   */
+  *groups(): IterableIterator<KeptRow[]> {
+    const sources: EntrySource[] = this.runs.map((file) => new RunReader(file, this.inputs));
+    if (this.keys.length > 0) sources.push(this.memorySource());
+    const heap = new SourceHeap(sources.filter((s) => s.peek() !== undefined));
+    let group: Entry[] = [];
+    for (;;) {
+      const entry = heap.pop();
+      if (!entry || (group.length > 0 && entry.key !== group[0].key)) {
+        if (group.length > 0) yield group.map((e) => e.row);
+        if (!entry) return;
+        group = [];
+      }
+      group.push(entry);
+    }
+  }
+
+  /** Frees memory and removes the run files. */
   clear(): void {
-    this.offsets.clear();
-    this.arenas.length = 0;
-    this.used = ARENA_BYTES;
+    this.resetMemory();
+    for (const file of this.runs.splice(0)) fs.rmSync(file, { force: true });
   }
 
-  private append(row: KeptRow): number {
+  private resetMemory(): void {
+    this.arenas = [];
+    this.used = ARENA_BYTES;
+    this.offsets = [];
+    this.keys = [];
+    this.bytes = 0;
+  }
+
+  /** This buffer's entries in (key, arrival) order; arrival order within the buffer is its index order. */
+  private sortedIndexes(): number[] {
+    const keys = this.keys;
+    return Array.from(keys, (_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+  }
+
+  private spill(): void {
+    fs.mkdirSync(this.spillDir, { recursive: true });
+    this.runs.push(this.writeRun(Array.from(this.sortedIndexes(), (i) => this.record(this.offsets[i]))));
+    this.resetMemory();
+    if (this.runs.length >= MAX_RUNS) {
+      // Many small runs (a small budget, a huge table): fold them into one, so a merge never
+      // holds more than MAX_RUNS files open.
+      const runs = this.runs.splice(0);
+      const heap = new SourceHeap(runs.map((file) => new RunReader(file, this.inputs)).filter((r) => r.peek() !== undefined));
+      this.runs.push(this.writeRun((function* () {
+        for (let entry = heap.pop(); entry; entry = heap.pop()) yield entry.record;
+      })()));
+      for (const file of runs) fs.rmSync(file, { force: true });
+    }
+  }
+
+  /** Writes records (already in order) to the next run file; returns its path. */
+  private writeRun(records: Iterable<Buffer>): string {
+    const file = path.join(this.spillDir, `run-${String(this.runFiles++).padStart(6, '0')}.bin`);
+    const fd = fs.openSync(file, 'w');
+    try {
+      let out = Buffer.allocUnsafe(READ_BYTES);
+      let used = 0;
+      for (const record of records) {
+        if (used + record.length > out.length) {
+          fs.writeSync(fd, out, 0, used);
+          used = 0;
+          if (record.length > out.length) out = Buffer.allocUnsafe(record.length);
+        }
+        record.copy(out, used);
+        used += record.length;
+      }
+      if (used > 0) fs.writeSync(fd, out, 0, used);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return file;
+  }
+
+  private memorySource(): EntrySource {
+    const order = this.sortedIndexes();
+    let at = 0;
+    let current: Entry | undefined;
+    const load = () => (current = at < order.length ? decode(this.record(this.offsets[order[at]]), this.inputs) : undefined);
+    load();
+    return {
+      peek: () => current,
+      next: () => {
+        at++;
+        load();
+      },
+    };
+  }
+
+  private append(key: string, row: KeptRow): number {
+    const keyBytes = Buffer.byteLength(key, 'utf8');
     const lineBytes = Buffer.byteLength(row.line, 'utf8');
-    const needed = HEADER_BYTES + lineBytes;
-    if (this.used + needed > ARENA_BYTES) {
+    const needed = HEADER_BYTES + keyBytes + lineBytes;
+    if (this.used + needed > ARENA_BYTES || this.arenas.length === 0) {
       this.arenas.push(Buffer.allocUnsafe(Math.max(ARENA_BYTES, needed)));
       this.used = 0;
     }
     const arena = this.arenas[this.arenas.length - 1];
     const start = this.used;
-    arena.writeUInt32LE(lineBytes, start);
-    arena.writeUInt32LE(row.sourceLine ?? 0, start + 4);
-    arena.writeUInt16LE(this.indexOf(row.input), start + 8);
-    arena.write(row.date, start + 10, 10, 'latin1');
-    arena.write(row.line, start + HEADER_BYTES, lineBytes, 'utf8');
+    arena.writeUInt32LE(keyBytes, start);
+    arena.writeUInt32LE(lineBytes, start + 4);
+    arena.writeUInt32LE(row.sourceLine ?? 0, start + 8);
+    arena.writeUInt16LE(this.indexOf(row.input), start + 12);
+    arena.write(row.date, start + 14, 10, 'latin1');
+    arena.writeDoubleLE(this.seq++, start + 24);
+    arena.write(key, start + HEADER_BYTES, keyBytes, 'utf8');
+    arena.write(row.line, start + HEADER_BYTES + keyBytes, lineBytes, 'utf8');
     this.used += needed;
-    // Offset = arena number * 2^32 + position: exact in a double for any realistic run.
+    this.bytes += needed;
+    // Offset = arena number * 2^32 + position: exact in a double for any realistic buffer.
     return (this.arenas.length - 1) * 2 ** 32 + start;
   }
 
-  private read(offset: number): KeptRow {
+  /** The bytes of the record at `offset` (a view, not a copy). */
+  private record(offset: number): Buffer {
     const arena = this.arenas[Math.floor(offset / 2 ** 32)];
     const start = offset % 2 ** 32;
-    const lineBytes = arena.readUInt32LE(start);
-    const sourceLine = arena.readUInt32LE(start + 4);
-    return {
-      line: arena.toString('utf8', start + HEADER_BYTES, start + HEADER_BYTES + lineBytes),
-      sourceLine: sourceLine === 0 ? undefined : sourceLine,
-      input: this.inputs[arena.readUInt16LE(start + 8)],
-      date: arena.toString('latin1', start + 10, start + 20),
-    };
+    return arena.subarray(start, start + HEADER_BYTES + arena.readUInt32LE(start) + arena.readUInt32LE(start + 4));
   }
 
   private indexOf(input: string): number {
@@ -88,5 +214,103 @@ export class KeptRows {
       this.inputIndex.set(input, index);
     }
     return index;
+  }
+}
+
+function decode(record: Buffer, inputs: readonly string[]): Entry {
+  const keyBytes = record.readUInt32LE(0);
+  const lineBytes = record.readUInt32LE(4);
+  const sourceLine = record.readUInt32LE(8);
+  return {
+    record,
+    key: record.toString('utf8', HEADER_BYTES, HEADER_BYTES + keyBytes),
+    seq: record.readDoubleLE(24),
+    row: {
+      line: record.toString('utf8', HEADER_BYTES + keyBytes, HEADER_BYTES + keyBytes + lineBytes),
+      sourceLine: sourceLine === 0 ? undefined : sourceLine,
+      input: inputs[record.readUInt16LE(12)],
+      date: record.toString('latin1', 14, 24),
+    },
+  };
+}
+
+/** Reads a sorted run file record by record through a 1 MiB buffer. */
+class RunReader implements EntrySource {
+  private readonly fd: number;
+  private buffer = Buffer.alloc(0);
+  private position = 0;
+  private eof = false;
+  private current: Entry | undefined;
+
+  constructor(
+    file: string,
+    private readonly inputs: readonly string[],
+  ) {
+    this.fd = fs.openSync(file, 'r');
+    this.next();
+  }
+
+  peek(): Entry | undefined {
+    return this.current;
+  }
+
+  next(): void {
+    if (!this.ensure(HEADER_BYTES)) return this.close();
+    const length = HEADER_BYTES + this.buffer.readUInt32LE(this.position) + this.buffer.readUInt32LE(this.position + 4);
+    if (!this.ensure(length)) throw new Error('a dedup run file ends inside a record');
+    this.current = decode(this.buffer.subarray(this.position, this.position + length), this.inputs);
+    this.position += length;
+  }
+
+  /** At least `bytes` unread bytes in the buffer, unless the file ends first. */
+  private ensure(bytes: number): boolean {
+    if (this.buffer.length - this.position >= bytes) return true;
+    if (this.eof) return false;
+    const rest = this.buffer.subarray(this.position);
+    const chunk = Buffer.allocUnsafe(Math.max(READ_BYTES, bytes));
+    const read = fs.readSync(this.fd, chunk, 0, chunk.length, null);
+    if (read === 0) this.eof = true;
+    this.buffer = Buffer.concat([rest, chunk.subarray(0, read)]);
+    this.position = 0;
+    return this.buffer.length >= bytes;
+  }
+
+  private close(): void {
+    this.current = undefined;
+    fs.closeSync(this.fd);
+  }
+}
+
+/** A binary min-heap of sources by their next entry. */
+class SourceHeap {
+  constructor(private readonly items: EntrySource[]) {
+    for (let i = Math.floor(items.length / 2) - 1; i >= 0; i--) this.down(i);
+  }
+
+  pop(): Entry | undefined {
+    const top = this.items[0];
+    if (!top) return undefined;
+    const entry = top.peek()!;
+    top.next();
+    if (top.peek() === undefined) {
+      const last = this.items.pop()!;
+      if (this.items.length > 0 && last !== top) this.items[0] = last;
+    }
+    if (this.items.length > 0) this.down(0);
+    return entry;
+  }
+
+  private down(i: number): void {
+    const items = this.items;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let least = i;
+      if (l < items.length && before(items[l].peek()!, items[least].peek()!)) least = l;
+      if (r < items.length && before(items[r].peek()!, items[least].peek()!)) least = r;
+      if (least === i) return;
+      [items[i], items[least]] = [items[least], items[i]];
+      i = least;
+    }
   }
 }

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { formatRow } from '../core/csv-row';
 import { DelimitedParser } from '../core/delimited-parser';
 import { coerceRow, validateRow, type ColumnChecks } from '../core/row-validation';
@@ -45,10 +46,15 @@ export class RowSink implements RowEmitter {
   readonly counts = new Map<string, TableCounts>();
   readonly rejectReasons = new Map<string, number>();
 
+  /**
+   * @param dedup where tables that dedupe within a run spill sorted runs, and how much memory each
+   *   may hold first (`[run] dedup_memory_mb`)
+   */
   constructor(
     private readonly writer: PartitionedWriter,
     private readonly inputs: InputLedger,
     private readonly logicalDate: string,
+    private readonly dedup: { spillDir: string; memoryBytes: number },
   ) {}
 
   private plan(table: TableDef): TablePlan {
@@ -61,7 +67,7 @@ export class RowSink implements RowEmitter {
         keyIndexes: table.primaryKey.map((k) => columnIndex(table, k)),
         rejects,
         rejectTypes: rejects.columns.map((c) => c.type),
-        latest: table.dedupeWithinRun ? new KeptRows() : undefined,
+        latest: table.dedupeWithinRun ? new KeptRows(path.join(this.dedup.spillDir, `${table.source}-${table.name}`), this.dedup.memoryBytes) : undefined,
       };
       this.plans.set(table, plan);
       this.counts.set(qualifiedName(table), { rows: 0, rejects: 0 });
@@ -92,12 +98,7 @@ export class RowSink implements RowEmitter {
     if (plan.latest) {
       const part = (i: number) => (row[i] === null ? '\u0001' : String(row[i]));
       const key = plan.keyIndexes.length === 1 ? part(plan.keyIndexes[0]) : plan.keyIndexes.map(part).join('\u0000');
-      const previous = plan.latest.set(key, { line, date, input: origin.input, sourceLine: origin.line });
-      if (previous) {
-        const where = origin.line === undefined ? origin.input : `${origin.input} line ${origin.line}`;
-        const reason = `duplicate ${table.primaryKey.join('+')}: superseded by ${where}`;
-        this.reject(table, reason, fieldsOfLine(previous.line), { input: previous.input, line: previous.sourceLine });
-      }
+      plan.latest.add(key, { line, date, input: origin.input, sourceLine: origin.line });
       return;
     }
     this.write(table, date, line, origin.input);
@@ -133,15 +134,35 @@ export class RowSink implements RowEmitter {
     await Promise.all(this.waits.splice(0));
   }
 
-  /** Writes the rows kept for deduplication; call once, after extraction. */
+  /**
+   * Writes the latest row per key of the tables that dedupe within a run, in key order, and rejects
+   * every earlier row of a key as superseded by the row after it; call once, after extraction.
+   */
   async flushDeduplicated(): Promise<void> {
     for (const [table, plan] of this.plans) {
       if (!plan.latest) continue;
-      for (const kept of plan.latest.values()) {
-        this.write(table, kept.date, kept.line, kept.input);
+      try {
+        let sinceWait = 0;
+        for (const rows of plan.latest.groups()) {
+          for (let i = 0; i < rows.length - 1; i++) {
+            const by = rows[i + 1];
+            const where = by.sourceLine === undefined ? by.input : `${by.input} line ${by.sourceLine}`;
+            this.reject(table, `duplicate ${table.primaryKey.join('+')}: superseded by ${where}`, fieldsOfLine(rows[i].line), { input: rows[i].input, line: rows[i].sourceLine });
+          }
+          const kept = rows[rows.length - 1];
+          this.write(table, kept.date, kept.line, kept.input);
+          // Let gzip keep up (the extraction loop does this per chunk): without it, millions of
+          // kept rows would queue in the part streams' buffers.
+          if (++sinceWait === 512) {
+            sinceWait = 0;
+            await this.settle();
+            await this.writer.drain();
+          }
+        }
         await this.settle();
+      } finally {
+        plan.latest.clear();
       }
-      plan.latest.clear();
     }
   }
 }

@@ -15,6 +15,8 @@ export interface RunSettings {
   progressSeconds: number;
   /** `[run] lease_seconds` in ms: a run's lease lives this long unless its heartbeat renews it. */
   leaseMs: number;
+  /** `[run] dedup_memory_mb` in bytes: rows a deduplicated table keeps in memory before spilling a sorted run. */
+  dedupMemoryBytes: number;
   /** `[run] metrics`: emf prints the run's outcome as CloudWatch metrics (read by the run command). */
   metrics: 'none' | 'emf';
 }
@@ -31,6 +33,7 @@ export function readRunSettings(config: Config): RunSettings {
     logLevel,
     progressSeconds: config.number('run', 'progress_seconds', { min: 0.1, max: 3600, unit: 'seconds' }),
     leaseMs: Math.round(config.number('run', 'lease_seconds', { min: 1, max: 86_400, unit: 'seconds' }) * 1000),
+    dedupMemoryBytes: Math.round(config.int('run', 'dedup_memory_mb', { min: 1, max: 65_536, unit: 'MiB' }) * 1024 * 1024),
     metrics: metricsMode(config),
   };
 }

@@ -1,15 +1,78 @@
-import { KeptRows } from '../../src/run/kept-rows';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KeptRows, type KeptRow } from '../../src/run/kept-rows';
+import { tempDir } from '../support/temp-dir';
 
-test('keeps the latest row per key and hands back the one it replaced, across arenas', () => {
-  const kept = new KeptRows();
-  const long = 'x'.repeat(300_000);
-  for (let i = 0; i < 10; i++) {
-    expect(kept.set(`k${i}`, { line: `"${i}",${long}`, date: '2024-06-25', input: `f${i % 3}.csv`, sourceLine: i + 2 })).toBeUndefined();
-  }
-  const replaced = kept.set('k3', { line: '"3","new ünïcode 🎵"', date: '2024-06-26', input: 'later.csv', sourceLine: undefined });
-  expect(replaced).toEqual({ line: `"3",${long}`, date: '2024-06-25', input: 'f0.csv', sourceLine: 5 });
-  expect(kept.size).toBe(10);
-  const values = [...kept.values()];
-  expect(values[3]).toEqual({ line: '"3","new ünïcode 🎵"', date: '2024-06-26', input: 'later.csv', sourceLine: undefined });
-  expect(values[9].line).toBe(`"9",${long}`);
+/** What deduplication means, computed the obvious way: per key, its rows in arrival order. */
+function byKey(rows: { key: string; row: KeptRow }[]): KeptRow[][] {
+  const groups = new Map<string, KeptRow[]>();
+  for (const { key, row } of rows) groups.set(key, [...(groups.get(key) ?? []), row]);
+  return [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((key) => groups.get(key)!);
+}
+
+/** A deterministic mix: keys repeating at random, Unicode, quotes, long lines, lines without a source line. */
+function rows(count: number, keys: number, seed = 7): { key: string; row: KeptRow }[] {
+  let state = seed;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return Array.from({ length: count }, (_, i) => {
+    const key = `u${Math.floor(random() * keys)}${i % 7 === 0 ? 'ü🎵' : ''}`;
+    const padding = 'x'.repeat(Math.floor(random() * (i % 50 === 0 ? 40_000 : 900)));
+    return {
+      key,
+      row: { line: `"${key}","O""Brien, ${i}",${padding}`, date: `2024-06-${String(10 + (i % 20)).padStart(2, '0')}`, input: `users_${i % 3}.csv`, sourceLine: i % 11 === 0 ? undefined : i + 2 },
+    };
+  });
+}
+
+describe('KeptRows: the latest row per key in bounded memory', () => {
+  test('in memory: every key once in key order, its rows in arrival order', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const input = rows(2_000, 300);
+      const kept = new KeptRows(path.join(dir, 'spill'), 1 << 30);
+      for (const { key, row } of input) kept.add(key, row);
+      expect([...kept.groups()]).toEqual(byKey(input));
+      expect(kept.spilledRuns).toBe(0);
+      expect(fs.existsSync(path.join(dir, 'spill'))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('spilling sorted runs to disk and merging them gives exactly the same groups', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const input = rows(12_000, 2_500);
+      const spill = path.join(dir, 'spill');
+      const kept = new KeptRows(spill, 2 * 1024 * 1024);
+      for (const { key, row } of input) kept.add(key, row);
+      expect(kept.spilledRuns).toBeGreaterThanOrEqual(3);
+      expect(fs.readdirSync(spill)).toHaveLength(kept.spilledRuns);
+      const groups = [...kept.groups()];
+      expect(groups).toEqual(byKey(input));
+      expect(groups.reduce((n, g) => n + g.length, 0)).toBe(input.length);
+      kept.clear();
+      expect(fs.readdirSync(spill)).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('a row longer than an arena is kept whole', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const kept = new KeptRows(path.join(dir, 'spill'), 1);
+      const long = 'y'.repeat(3 * 1024 * 1024);
+      kept.add('k', { line: long, date: '2024-06-25', input: 'a.csv', sourceLine: 2 });
+      kept.add('k', { line: 'short', date: '2024-06-26', input: 'b.csv', sourceLine: undefined });
+      expect([...kept.groups()]).toEqual([
+        [
+          { line: long, date: '2024-06-25', input: 'a.csv', sourceLine: 2 },
+          { line: 'short', date: '2024-06-26', input: 'b.csv', sourceLine: undefined },
+        ],
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
 });
