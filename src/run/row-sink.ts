@@ -1,20 +1,16 @@
 import * as path from 'node:path';
-import { formatRow } from '../core/csv-row';
 import { DelimitedParser } from '../core/delimited-parser';
-import { coerceRow, validateRow, type ColumnChecks } from '../core/row-validation';
-import { columnIndex, qualifiedName, rejectsTable, rowOf, type ColumnType, type RecordOf, type Row, type TableDef } from '../core/table';
+import type { ColumnChecks } from '../core/row-validation';
+import { qualifiedName, rejectsTable, type RecordOf, type Row, type TableDef } from '../core/table';
 import type { PartitionedWriter } from '../lake/partitioned-writer';
 import type { Origin, RowEmitter } from './row-emitter';
 import type { InputLedger } from './input-ledger';
 import { KeptRows } from './kept-rows';
+import { RowShaper, tableId, type ShapedOp } from './row-shaper';
 
 interface TablePlan {
-  types: ColumnType[];
-  /** Index of the partition column, or -1 for the run's logical date. */
-  partitionIndex: number;
-  keyIndexes: number[];
+  table: TableDef;
   rejects: TableDef;
-  rejectTypes: ColumnType[];
   /** Rows kept until the end when the table dedupes within the run: key → latest row. */
   latest?: KeptRows;
 }
@@ -23,8 +19,6 @@ export interface TableCounts {
   rows: number;
   rejects: number;
 }
-
-const asText = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
 
 /** The fields of a serialised row, as text again (for the rejects table of a superseded row). */
 function fieldsOfLine(line: string): string[] {
@@ -36,17 +30,20 @@ function fieldsOfLine(line: string): string[] {
 }
 
 /**
- * The runner's RowEmitter: validates rows against their table, keeps the last row per key for
- * tables that dedupe within a run, serialises, and routes rows and rejects to the writer.
- * Writes are queued as promises only when the writer needs one (opening or rolling a part).
+ * The runner's RowEmitter: validates and serialises rows (RowShaper), keeps the last row per key
+ * for tables that dedupe within a run, and routes rows and rejects to the writer. Rows shaped on
+ * another thread arrive through `shaped` and take the same route. Writes are queued as promises
+ * only when the writer needs one (opening or rolling a part).
  */
 export class RowSink implements RowEmitter {
-  private readonly plans = new Map<TableDef, TablePlan>();
+  private readonly plans = new Map<string, TablePlan>();
   private readonly waits: Promise<void>[] = [];
+  private readonly shaper: RowShaper;
   readonly counts = new Map<string, TableCounts>();
   readonly rejectReasons = new Map<string, number>();
 
   /**
+   * @param tables every table the job may write (ops name them by `source/name`)
    * @param dedup where tables that dedupe within a run spill sorted runs, and how much memory each
    *   may hold first (`[run] dedup_memory_mb`)
    */
@@ -54,54 +51,58 @@ export class RowSink implements RowEmitter {
     private readonly writer: PartitionedWriter,
     private readonly inputs: InputLedger,
     private readonly logicalDate: string,
+    tables: readonly TableDef[],
     private readonly dedup: { spillDir: string; memoryBytes: number },
-  ) {}
+  ) {
+    this.shaper = new RowShaper(logicalDate, (op) => this.shaped(op));
+    this.known = new Map(tables.map((t) => [tableId(t), t]));
+  }
 
-  private plan(table: TableDef): TablePlan {
-    let plan = this.plans.get(table);
+  /** The job's tables by `source/name`, for ops that name them. */
+  private readonly known: Map<string, TableDef>;
+
+  private planFor(table: TableDef): TablePlan {
+    let plan = this.plans.get(tableId(table));
     if (!plan) {
-      const rejects = rejectsTable(table);
       plan = {
-        types: table.columns.map((c) => c.type),
-        partitionIndex: table.partitionBy === null ? -1 : columnIndex(table, table.partitionBy),
-        keyIndexes: table.primaryKey.map((k) => columnIndex(table, k)),
-        rejects,
-        rejectTypes: rejects.columns.map((c) => c.type),
+        table,
+        rejects: rejectsTable(table),
         latest: table.dedupeWithinRun ? new KeptRows(path.join(this.dedup.spillDir, `${table.source}-${table.name}`), this.dedup.memoryBytes) : undefined,
       };
-      this.plans.set(table, plan);
+      this.plans.set(tableId(table), plan);
       this.counts.set(qualifiedName(table), { rows: 0, rejects: 0 });
     }
     return plan;
   }
 
   row(table: TableDef, row: Row, origin: Origin): void {
-    const problem = validateRow(table, row);
-    if (problem !== undefined) this.reject(table, problem, row.map(asText), origin);
-    else this.accept(table, row, origin);
+    this.planFor(table);
+    this.shaper.row(table, row, origin);
   }
 
   record<T extends TableDef>(table: T, record: RecordOf<T>, origin: Origin): void {
-    this.row(table, rowOf(table, record), origin);
+    this.planFor(table);
+    this.shaper.record(table, record, origin);
   }
 
   text(table: TableDef, fields: readonly (string | undefined)[], origin: Origin, checks?: ColumnChecks): void {
-    const result = coerceRow(table, fields, checks);
-    if (result.ok) this.accept(table, result.row, origin);
-    else this.reject(table, result.reason, fields, origin);
+    this.planFor(table);
+    this.shaper.text(table, fields, origin, checks);
   }
 
-  private accept(table: TableDef, row: Row, origin: Origin): void {
-    const plan = this.plan(table);
-    const date = plan.partitionIndex < 0 ? this.logicalDate : (row[plan.partitionIndex] as string).slice(0, 10);
-    const line = formatRow(row, plan.types);
-    if (plan.latest) {
-      const part = (i: number) => (row[i] === null ? '\u0001' : String(row[i]));
-      const key = plan.keyIndexes.length === 1 ? part(plan.keyIndexes[0]) : plan.keyIndexes.map(part).join('\u0000');
-      plan.latest.add(key, { line, date, input: origin.input, sourceLine: origin.line });
-      return;
-    }
-    this.write(table, date, line, origin.input);
+  reject(table: TableDef, reason: string, fields: readonly (string | undefined)[], origin: Origin, extraFields?: readonly string[]): void {
+    this.planFor(table);
+    this.shaper.reject(table, reason, fields, origin, extraFields);
+  }
+
+  /** A row or reject validated and serialised already (here, or on a worker thread). */
+  shaped(op: ShapedOp): void {
+    const table = this.known.get(op.table);
+    if (!table) throw new Error(`a shaped row names table ${op.table}, which this job does not write`);
+    const plan = this.planFor(table);
+    if (op.kind === 'reject') return this.writeReject(plan, op.reason, op.line, op.origin.input);
+    if (plan.latest) plan.latest.add(op.key!, { line: op.line, date: op.date, input: op.origin.input, sourceLine: op.origin.line });
+    else this.write(plan.table, op.date, op.line, op.origin.input);
   }
 
   private write(table: TableDef, date: string, line: string, input: string): void {
@@ -111,15 +112,11 @@ export class RowSink implements RowEmitter {
     this.counts.get(qualifiedName(table))!.rows++;
   }
 
-  reject(table: TableDef, reason: string, fields: readonly (string | undefined)[], origin: Origin, extraFields?: readonly string[]): void {
-    const plan = this.plan(table);
-    const values: Row = [reason, origin.input, origin.line ?? null];
-    for (let i = 0; i < table.columns.length; i++) values.push(fields[i] ?? null);
-    values.push(extraFields && extraFields.length > 0 ? JSON.stringify(extraFields) : null);
-    const wait = this.writer.write('rejects', plan.rejects, this.logicalDate, formatRow(values, plan.rejectTypes));
+  private writeReject(plan: TablePlan, reason: string, line: string, input: string): void {
+    const wait = this.writer.write('rejects', plan.rejects, this.logicalDate, line);
     if (wait) this.waits.push(wait);
-    this.inputs.rejected(origin.input);
-    this.counts.get(qualifiedName(table))!.rejects++;
+    this.inputs.rejected(input);
+    this.counts.get(qualifiedName(plan.table))!.rejects++;
     // Reasons are short fixed phrases per column; a duplicate's names its superseding line, so it is grouped.
     const group = reason.startsWith('duplicate ') ? reason.slice(0, reason.indexOf(':')) : reason;
     this.rejectReasons.set(group, (this.rejectReasons.get(group) ?? 0) + 1);
@@ -139,8 +136,9 @@ export class RowSink implements RowEmitter {
    * every earlier row of a key as superseded by the row after it; call once, after extraction.
    */
   async flushDeduplicated(): Promise<void> {
-    for (const [table, plan] of this.plans) {
+    for (const plan of this.plans.values()) {
       if (!plan.latest) continue;
+      const table = plan.table;
       try {
         let sinceWait = 0;
         for (const rows of plan.latest.groups()) {

@@ -48,7 +48,7 @@ export async function stageRun<C, R>(job: Job<C, R>, jobConfig: C, ctx: RunConte
           killPoint('stage');
         },
   });
-  const sink = new RowSink(writer, ctx.inputs, ctx.logicalDate, { spillDir: path.join(plan.spoolDir, '_dedup'), memoryBytes: settings.dedupMemoryBytes });
+  const sink = new RowSink(writer, ctx.inputs, ctx.logicalDate, job.tables, { spillDir: path.join(plan.spoolDir, '_dedup'), memoryBytes: settings.dedupMemoryBytes });
   try {
     const progress = new Progress(ctx.log, plan.tty, settings.progressSeconds);
     for await (const batch of job.extract(jobConfig, ctx)) {
