@@ -13,6 +13,9 @@ import { shardOf } from '../run/shard';
 import { orderLandingFiles, tableForFile } from '../sources/listening-events/landing-files';
 import { readLandingFile, type ListeningRecord } from '../sources/listening-events/read-landing-file';
 import { listeningTables, songs, users } from '../tables/listening';
+import type { RowEmitter } from '../run/row-emitter';
+import type { ShapedBatch } from '../run/shaped-batch';
+import { shapeInWorkers, workerScript } from '../sources/listening-events/landing-worker-pool';
 import type { Job } from './job';
 
 export interface ListeningEventsConfig {
@@ -58,12 +61,29 @@ function foldersNamedLikeInputs(landing: Store): string[] {
     .map((entry) => entry.name);
 }
 
+/** One landing record → a row or a reject (on the main thread, or on a worker thread). */
+export function transformListeningRecord(record: ListeningRecord, emit: Pick<RowEmitter, 'reject' | 'text'>): void {
+  const { layout, fields } = record;
+  const table = layout.table;
+  const values = layout.identity ? fields : layout.positions.map((p) => fields[p]);
+  const origin = { input: layout.input, line: record.line };
+  if (record.problem !== undefined) {
+    emit.reject(table, `malformed CSV: ${record.problem}`, values, origin, fields.slice(layout.width));
+    return;
+  }
+  if (fields.length !== layout.width) {
+    emit.reject(table, `expected ${layout.width} fields, found ${fields.length}`, values, origin, fields.slice(layout.width));
+    return;
+  }
+  emit.text(table, values, origin, CHECKS.get(table));
+}
+
 /**
  * Users, songs and streams files from a landing area → validated, typed rows under raw/listening/.
  * Bad rows go to rejects/, bad files to {landing}/error/{run_id}/, processed files to
  * {landing}/archive/{run_id}/ once the run is committed.
  */
-export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
+export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord | ShapedBatch> = {
   name: 'listening-events',
   description: 'Users, songs and streams CSV files from a landing folder or S3 prefix → raw/listening/',
   tables: listeningTables,
@@ -100,18 +120,24 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
     const now = Date.now();
     const spoolDir = path.join(ctx.spoolDir, 'landing');
     try {
-      for (const { name, table } of files) {
-        const version = versions.get(name)!;
-        const age = now - version.modifiedMs;
-        if (age < config.settleMs) {
-          const reason = `modified ${Math.max(0, Math.round(age / 1000))} s ago; taken once unchanged for [listening-events] settle_seconds (${config.settleMs / 1000} s)`;
-          ctx.log.info(`leaving a file that may still be written: ${reason}`, { file: name });
-          ctx.inputs.mark(name, 'ignored', { reason });
-          continue;
-        }
-        ctx.log.info('reading', { file: name, table: table.name });
-        ctx.io.add('landing_bytes', version.size);
-        yield* readLandingFile(landing, { name, table, version }, { maxFieldChars: config.maxFieldChars, spoolDir }, ctx);
+      const settled = files.filter(({ name }) => {
+        const age = now - versions.get(name)!.modifiedMs;
+        if (age >= config.settleMs) return true;
+        const reason = `modified ${Math.max(0, Math.round(age / 1000))} s ago; taken once unchanged for [listening-events] settle_seconds (${config.settleMs / 1000} s)`;
+        ctx.log.info(`leaving a file that may still be written: ${reason}`, { file: name });
+        ctx.inputs.mark(name, 'ignored', { reason });
+        return false;
+      });
+      const landingFiles = settled.map(({ name, table }) => ({ name, table, version: versions.get(name)! }));
+      const script = ctx.workers > 1 && landingFiles.length > 1 ? workerScript() : undefined;
+      if (script) {
+        yield* shapeInWorkers(script, landing, landingFiles, { workers: ctx.workers, maxFieldChars: config.maxFieldChars, spoolDir }, ctx);
+        return;
+      }
+      for (const file of landingFiles) {
+        ctx.log.info('reading', { file: file.name, table: file.table.name });
+        ctx.io.add('landing_bytes', file.version.size);
+        yield* readLandingFile(landing, file, { maxFieldChars: config.maxFieldChars, spoolDir }, ctx);
       }
     } finally {
       await fsp.rm(spoolDir, { recursive: true, force: true });
@@ -119,18 +145,11 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
   },
 
   transform(record, emit) {
-    const { layout, fields } = record;
-    const table = layout.table;
-    const values = layout.identity ? fields : layout.positions.map((p) => fields[p]);
-    const origin = { input: layout.input, line: record.line };
-    if (record.problem !== undefined) {
-      emit.reject(table, `malformed CSV: ${record.problem}`, values, origin, fields.slice(layout.width));
+    if ('kinds' in record) {
+      // Shaped on a worker thread already: routed in the order the file had them.
+      emit.shapedBatch(record);
       return;
     }
-    if (fields.length !== layout.width) {
-      emit.reject(table, `expected ${layout.width} fields, found ${fields.length}`, values, origin, fields.slice(layout.width));
-      return;
-    }
-    emit.text(table, values, origin, CHECKS.get(table));
+    transformListeningRecord(record, emit);
   },
 };

@@ -28,7 +28,7 @@ export const tableId = (table: TableDef) => `${table.source}/${table.name}`;
  * Validates, coerces and serialises rows into `ShapedOp`s and hands each to `out`. The runner's
  * RowSink routes them to the writer; a worker thread posts them to the main thread.
  */
-export class RowShaper implements RowEmitter {
+export class RowShaper implements Omit<RowEmitter, 'shapedBatch'> {
   private readonly plans = new Map<TableDef, TablePlan>();
 
   constructor(
@@ -64,10 +64,6 @@ export class RowShaper implements RowEmitter {
     const result = coerceRow(table, fields, checks);
     if (result.ok) this.accept(table, result.row, origin);
     else this.reject(table, result.reason, fields, origin);
-  }
-
-  shaped(op: ShapedOp): void {
-    this.out(op);
   }
 
   private accept(table: TableDef, row: Row, origin: Origin): void {

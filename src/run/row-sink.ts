@@ -7,6 +7,7 @@ import type { Origin, RowEmitter } from './row-emitter';
 import type { InputLedger } from './input-ledger';
 import { KeptRows } from './kept-rows';
 import { RowShaper, tableId, type ShapedOp } from './row-shaper';
+import { REJECT, type ShapedBatch } from './shaped-batch';
 
 interface TablePlan {
   table: TableDef;
@@ -95,14 +96,43 @@ export class RowSink implements RowEmitter {
     this.shaper.reject(table, reason, fields, origin, extraFields);
   }
 
-  /** A row or reject validated and serialised already (here, or on a worker thread). */
-  shaped(op: ShapedOp): void {
-    const table = this.known.get(op.table);
-    if (!table) throw new Error(`a shaped row names table ${op.table}, which this job does not write`);
-    const plan = this.planFor(table);
+  /** A row or reject the shaper made on this thread. */
+  private shaped(op: ShapedOp): void {
+    const plan = this.planNamed(op.table);
     if (op.kind === 'reject') return this.writeReject(plan, op.reason, op.line, op.origin.input);
-    if (plan.latest) plan.latest.add(op.key!, { line: op.line, date: op.date, input: op.origin.input, sourceLine: op.origin.line });
-    else this.write(plan.table, op.date, op.line, op.origin.input);
+    this.route(plan, op.date, op.line, op.key, op.origin.input, op.origin.line);
+  }
+
+  /** Rows and rejects shaped on a worker thread: routed in their order, with no object per row. */
+  shapedBatch(batch: ShapedBatch): void {
+    const plans = batch.tables.map((t) => this.planNamed(t));
+    let at = 0;
+    let date = 0;
+    let word = 0;
+    for (let i = 0; i < batch.kinds.length; i++) {
+      const plan = plans[batch.kinds[i] & ~REJECT];
+      const line = batch.text.slice(at, at + batch.lengths[i]);
+      at += batch.lengths[i];
+      if (batch.kinds[i] & REJECT) {
+        this.writeReject(plan, batch.words[word++], line, batch.input);
+        continue;
+      }
+      const day = batch.dates.slice(date, date + 10);
+      date += 10;
+      const sourceLine = batch.sourceLines[i] === 0 ? undefined : batch.sourceLines[i];
+      this.route(plan, day, line, plan.latest ? batch.words[word++] : undefined, batch.input, sourceLine);
+    }
+  }
+
+  private planNamed(id: string): TablePlan {
+    const table = this.known.get(id);
+    if (!table) throw new Error(`a shaped row names table ${id}, which this job does not write`);
+    return this.planFor(table);
+  }
+
+  private route(plan: TablePlan, date: string, line: string, key: string | undefined, input: string, sourceLine: number | undefined): void {
+    if (plan.latest) plan.latest.add(key!, { line, date, input, sourceLine });
+    else this.write(plan.table, date, line, input);
   }
 
   private write(table: TableDef, date: string, line: string, input: string): void {

@@ -51,6 +51,8 @@ export interface RunContext {
   shard?: Shard;
   /** A local folder for this run's temporary files (downloads); cleared with the run's staging, also after a crash. */
   spoolDir: string;
+  /** `[run] workers`: threads a job may shape rows on (1: the main thread only). */
+  workers: number;
   inputs: InputLedger;
   io: IoCounters;
   state: JobState;

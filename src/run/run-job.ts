@@ -128,7 +128,7 @@ async function takeOver(lake: Store, run: RunIdentity, settings: RunSettings, lo
 }
 
 /** What a job sees of the run; housekeeping steps it registers are collected in `housekeeping`. */
-async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: AbortSignal, housekeeping: HousekeepingStep[]): Promise<RunContext> {
+async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: AbortSignal, housekeeping: HousekeepingStep[], workers: number): Promise<RunContext> {
   const { scope, runId, dryRun } = run;
   return {
     job: run.job,
@@ -141,6 +141,7 @@ async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: Ab
     lake,
     shard: run.shard,
     window: run.window,
+    workers,
     spoolDir: dryRun ? path.join(os.tmpdir(), 'soundlake-dry-run', runId) : lake.spoolDir(scope, runId),
     inputs: new InputLedger(),
     io: new IoCounters(),
@@ -225,7 +226,7 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
     if (!run.dryRun) lease = await takeOver(lake, run, settings, log, options.allJobs ?? [job.name], options.runId !== undefined);
     const aborts = options.signal ?? new AbortController().signal;
     const housekeeping: HousekeepingStep[] = [];
-    const ctx = await runContext(lake, run, log, lease ? AbortSignal.any([aborts, lease.signal]) : aborts, housekeeping);
+    const ctx = await runContext(lake, run, log, lease ? AbortSignal.any([aborts, lease.signal]) : aborts, housekeeping, settings.workers);
     lap('prepare_s');
 
     const tty = process.stderr.isTTY && !options.logStream ? process.stderr : undefined;

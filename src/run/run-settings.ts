@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import type { Config } from '../core/config';
 import { isLogLevel, type LogLevel } from '../core/log';
 import { readS3Settings, type S3Settings } from '../connections/s3';
@@ -15,10 +16,20 @@ export interface RunSettings {
   progressSeconds: number;
   /** `[run] lease_seconds` in ms: a run's lease lives this long unless its heartbeat renews it. */
   leaseMs: number;
+  /** `[run] workers`: worker threads that parse, validate and serialise input files (1: none). */
+  workers: number;
   /** `[run] dedup_memory_mb` in bytes: rows a deduplicated table keeps in memory before spilling a sorted run. */
   dedupMemoryBytes: number;
   /** `[run] metrics`: emf prints the run's outcome as CloudWatch metrics (read by the run command). */
   metrics: 'none' | 'emf';
+}
+
+/** `[run] workers`: a count, or `auto` for the cores this task has (os.availableParallelism()). */
+function readWorkers(config: Config): number {
+  const raw = config.string('run', 'workers').trim();
+  if (raw === 'auto') return os.availableParallelism();
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 256) config.fail('run', 'workers', 'auto, or a whole number of threads from 1 to 256');
+  return Number(raw);
 }
 
 export function readRunSettings(config: Config): RunSettings {
@@ -33,6 +44,7 @@ export function readRunSettings(config: Config): RunSettings {
     logLevel,
     progressSeconds: config.number('run', 'progress_seconds', { min: 0.1, max: 3600, unit: 'seconds' }),
     leaseMs: Math.round(config.number('run', 'lease_seconds', { min: 1, max: 86_400, unit: 'seconds' }) * 1000),
+    workers: readWorkers(config),
     dedupMemoryBytes: Math.round(config.int('run', 'dedup_memory_mb', { min: 1, max: 65_536, unit: 'MiB' }) * 1024 * 1024),
     metrics: metricsMode(config),
   };

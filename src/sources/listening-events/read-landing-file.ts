@@ -33,7 +33,7 @@ export interface LandingFile {
 }
 
 /** A local file holding exactly the listed version's bytes: the file itself, or a download of the S3 object. */
-async function localBytes(landing: Store, file: LandingFile, spoolDir: string): Promise<{ path: string; size: number; done: () => Promise<void> }> {
+export async function localBytes(landing: Store, file: LandingFile, spoolDir: string): Promise<{ path: string; size: number; done: () => Promise<void> }> {
   if (landing instanceof LocalStore) return { path: landing.describe(file.name), size: file.version.size, done: async () => undefined };
   await fsp.mkdir(spoolDir, { recursive: true });
   const local = path.join(spoolDir, file.name.replace(/\//g, '__'));
@@ -69,6 +69,83 @@ async function fileProblem(name: string, file: string, size: number): Promise<st
   }
 }
 
+/** How a landing file ended: loaded, or set aside whole with the reason. */
+export type LandingOutcome = { status: 'processed'; ignoredColumns: readonly string[] } | { status: 'error'; reason: string };
+
+/**
+ * Reads one local landing file (checked as a whole first, then parsed) as batches of records, one
+ * per chunk read; the generator's return value is the file's outcome. The part of reading a file
+ * that needs no lake, no ledger and no log: the main thread and the worker threads share it.
+ */
+export async function* parseLandingFile(
+  file: { name: string; table: TableDef; path: string; size: number; /** How messages name it (the landing store's description). */ described: string },
+  maxFieldChars: number,
+): AsyncGenerator<ListeningRecord[], LandingOutcome> {
+  const { name } = file;
+  const problem = await fileProblem(name, file.path, file.size);
+  if (problem !== undefined) return { status: 'error', reason: problem };
+  let layout: FileLayout | undefined;
+  let failure: string | undefined;
+  let batch: ListeningRecord[] = [];
+  const onRecord = (fields: string[], line: number, recordProblem: string | undefined) => {
+    if (failure !== undefined) return;
+    if (layout === undefined) {
+      const result = layoutFromHeader(name, file.table, fields.map((f) => excerpt(f, 100)));
+      if (result.ok) layout = result.layout;
+      else failure = result.reason;
+      return;
+    }
+    batch.push({ layout, fields, line, problem: recordProblem });
+  };
+  const text = openText(name, file.path, file.size, PARSE_CHUNK_BYTES);
+  text.setEncoding('utf8');
+  const parser = new DelimitedParser(',', maxFieldChars);
+  try {
+    for await (const chunk of text as AsyncIterable<string>) {
+      parser.push(chunk, onRecord);
+      if (failure !== undefined) break; // stop reading a rejected file
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (failure === undefined) parser.end(onRecord);
+  } catch (error) {
+    // The file passed its check, so this is the disk or the network failing mid-read: fail the run.
+    throw new PermanentError(`cannot read ${file.described}: ${messageOf(error)}; nothing was committed`, { cause: error });
+  } finally {
+    text.destroy();
+  }
+  if (batch.length > 0) yield batch;
+  if (layout === undefined && failure === undefined) failure = 'empty file: no header line';
+  if (failure !== undefined) return { status: 'error', reason: failure };
+  // Assigned inside the record callback, so TypeScript still believes it undefined here.
+  return { status: 'processed', ignoredColumns: (layout as FileLayout | undefined)?.ignoredColumns ?? [] };
+}
+
+/**
+ * After a landing file was read: records its outcome in the ledger and registers its move for
+ * after the commit — to archive/ if it loaded (only if it is still the version read), to error/
+ * with the reason if it was set aside whole.
+ */
+export function settleLandingFile(landing: Store, file: LandingFile, outcome: LandingOutcome, ctx: RunContext): void {
+  const { name } = file;
+  const errorKey = landingErrorKey(ctx.runId, name);
+  if (outcome.status === 'error') {
+    const bounded = excerpt(outcome.reason, 300);
+    ctx.log.warn(`bad file, will move to error/: ${bounded}`, { file: name });
+    ctx.inputs.mark(name, 'error', { reason: bounded, movedTo: landing.describe(errorKey) });
+    ctx.afterCommit({ kind: 'move', store: landing.url, from: name, to: errorKey, expect: file.version, reason: bounded, if_changed: errorKey });
+    return;
+  }
+  if (outcome.ignoredColumns.length > 0) {
+    ctx.log.warn('file has columns the table does not know; they stay in the archived file', { file: name, columns: outcome.ignoredColumns });
+  }
+  const archiveKey = landingArchiveKey(ctx.runId, name);
+  ctx.inputs.mark(name, 'processed', { movedTo: landing.describe(archiveKey) });
+  ctx.afterCommit({ kind: 'move', store: landing.url, from: name, to: archiveKey, expect: file.version, if_changed: errorKey });
+}
+
 /**
  * Streams one landing file as batches of records, one batch per chunk read. Before any row is used
  * the file is checked as a whole (readable, UTF-8, quotes closed); a file that fails, or whose
@@ -81,72 +158,22 @@ export async function* readLandingFile(
   options: { maxFieldChars: number; spoolDir: string },
   ctx: RunContext,
 ): AsyncGenerator<ListeningRecord[]> {
-  const { name } = file;
-  const errorKey = landingErrorKey(ctx.runId, name);
-  const setAside = (reason: string) => {
-    const bounded = excerpt(reason, 300);
-    ctx.log.warn(`bad file, will move to error/: ${bounded}`, { file: name });
-    ctx.inputs.mark(name, 'error', { reason: bounded, movedTo: landing.describe(errorKey) });
-    ctx.afterCommit({ kind: 'move', store: landing.url, from: name, to: errorKey, expect: file.version, reason: bounded, if_changed: errorKey });
-  };
-
   const local = await localBytes(landing, file, options.spoolDir);
+  const batches = parseLandingFile({ name: file.name, table: file.table, path: local.path, size: local.size, described: landing.describe(file.name) }, options.maxFieldChars);
   try {
     ctx.io.add('landing_files_read');
-    const problem = await fileProblem(name, local.path, local.size);
-    if (problem !== undefined) {
-      setAside(problem);
-      return;
-    }
-
-    let layout: FileLayout | undefined;
-    let failure: string | undefined;
-    let batch: ListeningRecord[] = [];
-    const onRecord = (fields: string[], line: number, recordProblem: string | undefined) => {
-      if (failure !== undefined) return;
-      if (layout === undefined) {
-        const result = layoutFromHeader(name, file.table, fields.map((f) => excerpt(f, 100)));
-        if (result.ok) layout = result.layout;
-        else failure = result.reason;
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) {
+        settleLandingFile(landing, file, next.value, ctx);
         return;
       }
-      ctx.inputs.read(name);
-      batch.push({ layout, fields, line, problem: recordProblem });
-    };
-    const text = openText(name, local.path, local.size, PARSE_CHUNK_BYTES);
-    text.setEncoding('utf8');
-    const parser = new DelimitedParser(',', options.maxFieldChars);
-    try {
-      for await (const chunk of text as AsyncIterable<string>) {
-        parser.push(chunk, onRecord);
-        if (failure !== undefined) break; // stop reading a rejected file
-        if (batch.length > 0) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (failure === undefined) parser.end(onRecord);
-    } catch (error) {
-      // The file passed its check, so this is the disk or the network failing mid-read: fail the run.
-      throw new PermanentError(`cannot read ${landing.describe(name)}: ${messageOf(error)}; nothing was committed`, { cause: error });
-    } finally {
-      text.destroy();
+      ctx.inputs.read(file.name, next.value.length);
+      yield next.value;
     }
-    if (batch.length > 0) yield batch;
-    if (layout === undefined && failure === undefined) failure = 'empty file: no header line';
-    if (failure !== undefined) {
-      setAside(failure);
-      return;
-    }
-    // Assigned inside the record callback, so TypeScript still believes it undefined here.
-    const finished = layout as FileLayout | undefined;
-    if (finished && finished.ignoredColumns.length > 0) {
-      ctx.log.warn('file has columns the table does not know; they stay in the archived file', { file: name, columns: finished.ignoredColumns });
-    }
-    const archiveKey = landingArchiveKey(ctx.runId, name);
-    ctx.inputs.mark(name, 'processed', { movedTo: landing.describe(archiveKey) });
-    ctx.afterCommit({ kind: 'move', store: landing.url, from: name, to: archiveKey, expect: file.version, if_changed: errorKey });
   } finally {
+    // Stopped early (an aborted run): close the parser and its stream too.
+    await batches.return({ status: 'error', reason: 'not read to the end' });
     await local.done();
   }
 }

@@ -1,0 +1,63 @@
+import type { ShapedOp } from './row-shaper';
+
+/**
+ * ShapedOps of one input, packed to cross threads cheaply: structured clone copies a few typed
+ * arrays and strings instead of an object per row. Lines are joined into one string and cut again
+ * by length on the other side.
+ */
+export interface ShapedBatch {
+  input: string;
+  /** Records read for this batch (the ledger's rows in). */
+  records: number;
+  /** `source/name` of each table the ops name. */
+  tables: string[];
+  /** Per op: table index, high bit set for a reject. */
+  kinds: Uint8Array;
+  /** Per op: length of its line in `text`. */
+  lengths: Uint32Array;
+  text: string;
+  /** Per op: source line, 0 when none. */
+  sourceLines: Uint32Array;
+  /** Per row (not reject): its partition day, 10 characters each. */
+  dates: string;
+  /** Per row of a table that dedupes within a run: its key; per reject: its reason. */
+  words: string[];
+}
+
+/** Set in `kinds` for a reject. */
+export const REJECT = 0x80;
+
+/** Collects ops of one input and packs them. */
+export class ShapedBatchBuilder {
+  private ops: ShapedOp[] = [];
+
+  add(op: ShapedOp): void {
+    this.ops.push(op);
+  }
+
+  build(input: string, records: number): ShapedBatch {
+    const ops = this.ops;
+    this.ops = [];
+    const tables: string[] = [];
+    const kinds = new Uint8Array(ops.length);
+    const lengths = new Uint32Array(ops.length);
+    const sourceLines = new Uint32Array(ops.length);
+    const lines: string[] = [];
+    const dates: string[] = [];
+    const words: string[] = [];
+    ops.forEach((op, i) => {
+      let t = tables.indexOf(op.table);
+      if (t < 0) t = tables.push(op.table) - 1;
+      kinds[i] = op.kind === 'reject' ? t | REJECT : t;
+      lengths[i] = op.line.length;
+      lines.push(op.line);
+      sourceLines[i] = op.origin.line ?? 0;
+      if (op.kind === 'reject') words.push(op.reason);
+      else {
+        dates.push(op.date);
+        if (op.key !== undefined) words.push(op.key);
+      }
+    });
+    return { input, records, tables, kinds, lengths, text: lines.join(''), sourceLines, dates: dates.join(''), words };
+  }
+}

@@ -1,0 +1,118 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ExitCode, messageOf, SoundlakeError, type ExitCodeValue } from '../../core/errors';
+import type { Store } from '../../lake/store';
+import type { RunContext } from '../../run/run-context';
+import type { ShapedBatch } from '../../run/shaped-batch';
+import type { MainMessage, WorkerMessage } from './landing-worker-protocol';
+import { localBytes, settleLandingFile, type LandingFile } from './read-landing-file';
+
+/**
+ * The compiled worker script beside this module; undefined when running from TypeScript sources
+ * (ts-jest), where the run stays on the main thread.
+ */
+export function workerScript(): string | undefined {
+  const script = path.join(__dirname, 'landing-worker.js');
+  return fs.existsSync(script) ? script : undefined;
+}
+
+/** A file's messages, in the order its worker posted them. */
+class FileChannel {
+  private readonly messages: WorkerMessage[] = [];
+  private wake: (() => void) | undefined;
+
+  push(message: WorkerMessage): void {
+    this.messages.push(message);
+    this.wake?.();
+  }
+
+  async next(): Promise<WorkerMessage> {
+    while (this.messages.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = undefined;
+    return this.messages.shift()!;
+  }
+}
+
+/**
+ * Reads landing files on `workers` threads, one file per thread at a time, and yields their rows
+ * in file order and, within a file, in line order: the run writes the same rows in the same files
+ * as on one thread. A file's outcome (archive or error/) is settled in the same order. Files of
+ * an S3 landing area are downloaded here first (at most one per thread ahead).
+ */
+export async function* shapeInWorkers(
+  script: string,
+  landing: Store,
+  files: readonly LandingFile[],
+  options: { workers: number; maxFieldChars: number; spoolDir: string },
+  ctx: RunContext,
+): AsyncGenerator<ShapedBatch[]> {
+  const threads = Array.from({ length: Math.min(options.workers, files.length) }, () => new Worker(script));
+  ctx.log.info('reading landing files on worker threads', { threads: threads.length, files: files.length });
+  const channels = files.map(() => new FileChannel());
+  const owner = new Map<number, Worker>();
+  const locals: { path: string; size: number; done: () => Promise<void> }[] = [];
+  let nextFile = 0;
+  // Files are handed out in order, one at a time (a download may come first).
+  let dispatching: Promise<void> = Promise.resolve();
+  const dispatch = (worker: Worker) => {
+    dispatching = dispatching.then(async () => {
+      if (nextFile >= files.length || ctx.signal.aborted) return;
+      const id = nextFile++;
+      const file = files[id];
+      try {
+        locals[id] = await localBytes(landing, file, options.spoolDir);
+      } catch (error) {
+        channels[id].push({ type: 'failed', id, message: `cannot read ${landing.describe(file.name)}: ${messageOf(error)}; nothing was committed`, exitCode: ExitCode.failed });
+        return;
+      }
+      owner.set(id, worker);
+      const task = {
+        id,
+        name: file.name,
+        table: `${file.table.source}/${file.table.name}`,
+        path: locals[id].path,
+        size: locals[id].size,
+        described: landing.describe(file.name),
+        maxFieldChars: options.maxFieldChars,
+        logicalDate: ctx.logicalDate,
+      };
+      worker.postMessage({ type: 'file', task } satisfies MainMessage);
+    });
+  };
+  for (const worker of threads) {
+    worker.on('message', (message: WorkerMessage) => {
+      channels[message.id].push(message);
+      if (message.type !== 'ops') dispatch(worker);
+    });
+    worker.on('error', (error) => {
+      // A crashed thread fails the run: every file still waited for says so.
+      for (const channel of channels) channel.push({ type: 'failed', id: -1, message: `a worker thread failed: ${error.message}`, exitCode: ExitCode.failed });
+    });
+    dispatch(worker);
+  }
+  try {
+    for (const [id, file] of files.entries()) {
+      ctx.log.info('reading', { file: file.name, table: file.table.name });
+      ctx.io.add('landing_bytes', file.version.size);
+      ctx.io.add('landing_files_read');
+      for (;;) {
+        const message = await channels[id].next();
+        if (message.type === 'failed') throw new SoundlakeError(message.message, message.exitCode as ExitCodeValue);
+        if (message.type === 'done') {
+          settleLandingFile(landing, file, message.outcome, ctx);
+          break;
+        }
+        ctx.inputs.read(file.name, message.batch.records);
+        yield [message.batch];
+        // Taken: the worker may read further ahead.
+        owner.get(id)?.postMessage({ type: 'ack', id, seq: message.seq } satisfies MainMessage);
+      }
+      await locals[id]?.done();
+    }
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()));
+    await dispatching.catch(() => undefined);
+    await Promise.all(locals.map((l) => l?.done()));
+  }
+}
