@@ -9,6 +9,13 @@ import type { MainMessage, WorkerMessage } from './landing-worker-protocol';
 import { localBytes, settleLandingFile, type LandingFile } from './read-landing-file';
 
 /**
+ * A worker's V8 heap limits (MiB). Its live data is one chunk's records and the batches not yet
+ * taken; a small young generation makes it collect that garbage often instead of growing (each
+ * thread's heap counts in the task's memory).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 };
+
+/**
  * The compiled worker script beside this module; undefined when running from TypeScript sources
  * (ts-jest), where the run stays on the main thread.
  */
@@ -47,7 +54,7 @@ export async function* shapeInWorkers(
   options: { workers: number; maxFieldChars: number; spoolDir: string },
   ctx: RunContext,
 ): AsyncGenerator<ShapedBatch[]> {
-  const threads = Array.from({ length: Math.min(options.workers, files.length) }, () => new Worker(script));
+  const threads = Array.from({ length: Math.min(options.workers, files.length) }, () => new Worker(script, { resourceLimits: WORKER_LIMITS }));
   ctx.log.info('reading landing files on worker threads', { threads: threads.length, files: files.length });
   const channels = files.map(() => new FileChannel());
   const owner = new Map<number, Worker>();

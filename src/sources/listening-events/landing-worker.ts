@@ -14,7 +14,7 @@ import type { FileTask, MainMessage, WorkerMessage } from './landing-worker-prot
 import { parseLandingFile } from './read-landing-file';
 
 /** Batches posted and not yet acknowledged before the worker waits. */
-const WINDOW = 16;
+const WINDOW = 4;
 
 const port = parentPort;
 if (!port) throw new Error('landing-worker runs as a worker thread');
