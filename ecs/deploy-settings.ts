@@ -42,10 +42,14 @@ export const DeploySettingsSchema = z
       .object({
         iamUserArn: z.union([z.literal(''), arn('iam')]).default(''),
         externalId: z.string().default(''),
-        /** The pipes' notification_channel (an SQS queue in Snowflake's region). */
+        /** sqs: the bucket notifies the pipes' queue (same region); sns: a topic in the bucket's region that Snowflake's queue subscribes to. */
+        route: z.enum(['sqs', 'sns']).default('sqs'),
+        /** sqs route: the pipes' notification_channel (an SQS queue in Snowflake's region). */
         snowpipeQueueArn: z.union([z.literal(''), arn('sqs')]).default(''),
+        /** sns route: the principal `soundlake snowflake sns-policy` prints (Snowflake's queue subscribes as it). */
+        snsSubscriberArn: z.union([z.literal(''), arn('iam')]).default(''),
       })
-      .default({ iamUserArn: '', externalId: '', snowpipeQueueArn: '' }),
+      .default({ iamUserArn: '', externalId: '', route: 'sqs', snowpipeQueueArn: '', snsSubscriberArn: '' }),
     alerts: z
       .object({
         /** Subscribed to the alert topic (confirm the e-mail AWS sends); empty: subscribe yourself. */
@@ -79,13 +83,16 @@ export const DeploySettingsSchema = z
   .superRefine((s, ctx) => {
     // Snowflake's queue lives in Snowflake's region, and S3 only notifies queues in the bucket's region.
     const queueRegion = s.snowflake.snowpipeQueueArn.split(':')[3];
-    if (queueRegion && queueRegion !== s.region) {
+    if (s.snowflake.route === 'sns' && s.snowflake.snowpipeQueueArn) {
+      ctx.addIssue({ code: 'custom', path: ['snowflake', 'snowpipeQueueArn'], message: 'the sns route notifies a topic, not a queue: leave snowpipeQueueArn empty and set snsSubscriberArn' });
+    }
+    if (s.snowflake.route === 'sqs' && queueRegion && queueRegion !== s.region) {
       ctx.addIssue({
         code: 'custom',
         path: ['snowflake', 'snowpipeQueueArn'],
         message:
           `the Snowpipe queue is in ${queueRegion} but the stack (and the lake bucket) in ${s.region}; S3 can only notify an SQS queue in the bucket's region. ` +
-          `Deploy in ${queueRegion}, or put the Snowflake account in ${s.region} (README, "Deploying to AWS": regions)`,
+          `Deploy in ${queueRegion}, or use snowflake.route = "sns" (README, "Deploying to AWS": regions)`,
       });
     }
     if (Boolean(s.snowflake.iamUserArn) !== Boolean(s.snowflake.externalId)) {
@@ -94,6 +101,9 @@ export const DeploySettingsSchema = z
   });
 
 export type DeploySettings = z.infer<typeof DeploySettingsSchema>;
+
+/** Snowpipe can hear about new files: the bucket's notification has somewhere to go that Snowflake reads. */
+export const pipesWired = (s: DeploySettings) => (s.snowflake.route === 'sns' ? Boolean(s.snowflake.snsSubscriberArn) : Boolean(s.snowflake.snowpipeQueueArn));
 
 /** Reads and checks a settings file; every problem names the file and the key. */
 export function readDeploySettings(file: string): DeploySettings {

@@ -5,7 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { DeploySettings } from './deploy-settings';
+import { pipesWired, type DeploySettings } from './deploy-settings';
 import { JOB_DEPLOYMENTS, pascal, type JobDeployment } from './job-deployments';
 import { ValueFromSecret } from './value-from-secret';
 
@@ -102,8 +102,9 @@ export class JobTasks extends Construct {
 }
 
 /**
- * One EventBridge Scheduler schedule per job. They start DISABLED until the Snowpipe queue is
- * wired into the bucket: files committed before that would never be announced to the pipes.
+ * One EventBridge Scheduler schedule per job. They start DISABLED until Snowpipe is wired to the
+ * bucket (its queue, or on the SNS route its subscription): files committed before that would
+ * never be announced to the pipes.
  */
 export function jobSchedules(scope: Construct, s: DeploySettings, tasks: JobTasks, clusterArn: string, deadLetters: sqs.IQueue): scheduler.CfnSchedule[] {
   const role = new iam.Role(scope, 'SchedulerRole', {
@@ -113,7 +114,7 @@ export function jobSchedules(scope: Construct, s: DeploySettings, tasks: JobTask
   role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: tasks.tasks.map((t) => t.taskDefinition.taskDefinitionArn) }));
   role.addToPolicy(passRoles(tasks));
   deadLetters.grantSendMessages(role);
-  const enabled = Boolean(s.snowflake.snowpipeQueueArn);
+  const enabled = pipesWired(s);
   return tasks.tasks.map(
     ({ deployment: d, taskDefinition }) =>
       new scheduler.CfnSchedule(scope, `${pascal(d.job)}Schedule`, {

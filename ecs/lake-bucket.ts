@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { DeploySettings } from './deploy-settings';
@@ -8,7 +8,7 @@ import type { DeploySettings } from './deploy-settings';
  * replaced (RETAIN sets both DeletionPolicy and UpdateReplacePolicy), with lifecycle rules for
  * what nobody reads after a while, and Snowpipe's notification on committed files under raw/.
  */
-export function lakeBucket(scope: Construct, s: DeploySettings): s3.Bucket {
+export function lakeBucket(scope: Construct, s: DeploySettings, topic?: { arn: string; policy: CfnResource }): s3.Bucket {
   const expire = (id: string, prefix: string, days: number): s3.LifecycleRule[] => (days > 0 ? [{ id, prefix, expiration: Duration.days(days) }] : []);
   const bucket = new s3.Bucket(scope, 'LakeBucket', {
     bucketName: s.lakeBucketName,
@@ -24,17 +24,15 @@ export function lakeBucket(scope: Construct, s: DeploySettings): s3.Bucket {
       ...expire('expire-rejects', `${s.lakePrefix}/rejects/`, s.retention.rejectsDays),
     ],
   });
-  if (s.snowflake.snowpipeQueueArn) {
+  const filter = { s3Key: { rules: [{ name: 'prefix', value: `${s.lakePrefix}/raw/` }, { name: 'suffix', value: '.csv.gz' }] } };
+  const cfn = bucket.node.defaultChild as s3.CfnBucket;
+  if (topic) {
+    // SNS route: the topic must allow S3 to publish before S3 accepts the configuration.
+    cfn.notificationConfiguration = { topicConfigurations: [{ event: 's3:ObjectCreated:*', topic: topic.arn, filter }] };
+    cfn.addResourceDependency(topic.policy);
+  } else if (s.snowflake.snowpipeQueueArn) {
     // The queue is Snowflake's (another account): set on the bucket itself, no custom resource.
-    (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
-      queueConfigurations: [
-        {
-          event: 's3:ObjectCreated:*',
-          queue: s.snowflake.snowpipeQueueArn,
-          filter: { s3Key: { rules: [{ name: 'prefix', value: `${s.lakePrefix}/raw/` }, { name: 'suffix', value: '.csv.gz' }] } },
-        },
-      ],
-    };
+    cfn.notificationConfiguration = { queueConfigurations: [{ event: 's3:ObjectCreated:*', queue: s.snowflake.snowpipeQueueArn, filter }] };
   }
   return bucket;
 }

@@ -8,10 +8,11 @@ import { configureSnowflake, readSnowflakeSettings, snowflakeRunner } from '../c
 import { openStore } from '../lake/open-store';
 import { readRunSettings } from '../run/run-settings';
 import { applyMigration, planMigration } from '../snowflake/migrate';
+import { snsSubscriber } from '../snowflake/sns-policy';
 import { pipeStatuses } from '../snowflake/pipe-status';
 import { parseSince, refreshPipes } from '../snowflake/refresh-pipes';
 import { applySetup, describeHandshake } from '../snowflake/setup';
-import { kpiMaterialization, setupStatements, setupVariables } from '../snowflake/setup-script';
+import { kpiMaterialization, setupStatements, setupVariables, snsTopic } from '../snowflake/setup-script';
 import { findManifest, verifyRun, type FileCheck } from '../snowflake/verify-run';
 import { ALL_TABLES } from '../tables/all-tables';
 import { withAbortOnSignals } from './run-command';
@@ -103,8 +104,21 @@ export function addSnowflakeCommand(program: Command): void {
         console.log('nothing was changed (--dry-run)');
         return;
       }
-      const done = await applyMigration(snowflakeRunner, ALL_TABLES, plans, { waitSeconds: flags.wait ?? 300, since: flags.since });
+      const done = await applyMigration(snowflakeRunner, ALL_TABLES, plans, { waitSeconds: flags.wait ?? 300, since: flags.since, snsTopic: snsTopic(config) });
       console.log(textTable(['table', 'added', 'pipe', 'refreshed from', 'files queued'], done.map((d) => [d.table, d.added.join(', ') || '-', d.pipe, d.refreshedFrom, d.filesQueued])));
+    });
+
+  snowflake
+    .command('sns-policy')
+    .description("SNS route: the principal Snowflake's queue subscribes to the lake's SNS topic with (for the stack's snowflake.snsSubscriberArn)")
+    .requiredOption('--topic <arn>', 'the SNS topic the lake bucket notifies (stack output LakeTopicArn)')
+    .action(async (flags: { topic: string }) => {
+      if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(flags.topic)) throw new ConfigError(`--topic ${JSON.stringify(flags.topic)}: expected an SNS topic ARN`);
+      const config = loadConfig();
+      await connect(config);
+      const principal = await snsSubscriber(snowflakeRunner, flags.topic);
+      console.log(`Snowflake subscribes to ${flags.topic} as ${principal}`);
+      console.log('Put it in the deploy settings as snowflake.snsSubscriberArn, deploy, then set SNOWFLAKE_AWS_SNS_TOPIC and run `soundlake snowflake setup`.');
     });
 
   snowflake

@@ -3,7 +3,7 @@ import { PermanentError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { sleep } from '../core/retry';
 import type { TableDef } from '../core/table';
-import { createPipe, pipeCopy, pipeName } from '../sql/pipes';
+import { createPipe, pipeCopy, pipeName, withSnsTopic } from '../sql/pipes';
 import { rawColumns } from '../sql/raw-tables';
 import { rawTableName } from '../tables/all-tables';
 import { pipeStatuses } from './pipe-status';
@@ -60,7 +60,7 @@ export async function applyMigration(
   runner: SqlRunner,
   tables: readonly TableDef[],
   plans: readonly TableMigration[],
-  options: { waitSeconds: number; pollMs?: number; since?: Date; log?: Logger },
+  options: { waitSeconds: number; pollMs?: number; since?: Date; log?: Logger; /** `[snowflake] aws_sns_topic`, for pipes on the SNS route. */ snsTopic?: string },
 ): Promise<{ table: string; added: string[]; pipe: 'replaced' | 'unchanged'; refreshedFrom: string | null; filesQueued: number }[]> {
   const done = [];
   for (const plan of plans) {
@@ -82,7 +82,7 @@ export async function applyMigration(
       await sleep(options.pollMs ?? 5000);
     }
     for (const column of plan.addColumns) await runner.query(`ALTER TABLE ${plan.table} ADD COLUMN IF NOT EXISTS ${column.name} ${column.type}`);
-    await runner.query(createPipe(table, 'replace').replace(/;$/, ''));
+    await runner.query(withSnsTopic(createPipe(table, 'replace'), options.snsTopic).replace(/;$/, ''));
     const since = options.since && options.since < pausedAt ? options.since : pausedAt;
     const queued = await runner.query(`ALTER PIPE ${plan.pipe} REFRESH MODIFIED_AFTER = '${since.toISOString()}'`);
     done.push({ table: plan.table, added: plan.addColumns.map((c) => c.name), pipe: 'replaced' as const, refreshedFrom: since.toISOString(), filesQueued: queued.length });

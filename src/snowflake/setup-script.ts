@@ -4,6 +4,7 @@ import type { Config } from '../core/config';
 import { ConfigError } from '../core/errors';
 import { snowflakeDir } from '../sql/snowflake-files';
 import { splitStatements } from '../sql/split-statements';
+import { withSnsTopic } from '../sql/pipes';
 import { fillTemplate } from '../sql/template';
 import { readLookerPublicKey } from './looker-public-key';
 
@@ -41,7 +42,16 @@ export function setupVariables(config: Config, options: { requireRoleArn: boolea
     STORAGE_ROLE_ARN: roleArn ?? 'arn:aws:iam::000000000000:role/SET-storage_role_arn',
     LAKE_URL: lakeUrl,
     KPI_TARGET_LAG: targetLag(config),
+    // Empty: the pipes use the account's SQS queue (the bucket notifies it directly).
+    AWS_SNS_TOPIC: snsTopic(config) ?? '',
   };
+}
+
+/** `[snowflake] aws_sns_topic`: the lake's SNS topic when Snowflake's account is in another region than the bucket. */
+export function snsTopic(config: Config): string | undefined {
+  const value = config.optionalString('snowflake', 'aws_sns_topic');
+  if (value !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(value)) config.fail('snowflake', 'aws_sns_topic', 'an SNS topic ARN, arn:aws:sns:REGION:123456789012:NAME (the stack output LakeTopicArn)');
+  return value;
 }
 
 /** `[snowflake] kpi_target_lag`: how stale the KPI dynamic tables may get, e.g. `1 hour`, `15 minutes`. */
@@ -79,5 +89,5 @@ export function setupStatements(variables: Record<string, string>, dir = snowfla
     .filter((name) => !name.startsWith('90_'))
     .filter((name) => name !== LOOKER_USER_FILE || variables.LOOKER_PUBLIC_KEY !== undefined)
     .sort()
-    .flatMap((file) => splitStatements(fillTemplate(fs.readFileSync(path.join(dir, file), 'utf8'), variables, `sql/snowflake/${file}`)).map((sql) => ({ file, sql })));
+    .flatMap((file) => splitStatements(fillTemplate(fs.readFileSync(path.join(dir, file), 'utf8'), variables, `sql/snowflake/${file}`)).map((sql) => ({ file, sql: withSnsTopic(sql, variables.AWS_SNS_TOPIC || undefined) })));
 }

@@ -17,6 +17,14 @@ export const pipePattern = (table: TableDef) => `.*${dataFilePattern(table.sourc
  * One AUTO_INGEST pipe per raw table. CREATE PIPE IF NOT EXISTS, never OR REPLACE: replacing a pipe
  * drops its 14-day load history and the next refresh would load every file again.
  */
+/**
+ * A CREATE PIPE for Snowflake's SNS route (`[snowflake] aws_sns_topic`): the pipe's queue subscribes
+ * to the lake's SNS topic, which may sit in another region than the Snowflake account.
+ */
+export function withSnsTopic(createPipeSql: string, topicArn: string | undefined): string {
+  return topicArn ? createPipeSql.replace('\n  AUTO_INGEST = TRUE\n', `\n  AUTO_INGEST = TRUE\n  AWS_SNS_TOPIC = '${topicArn}'\n`) : createPipeSql;
+}
+
 export function createPipe(table: TableDef, mode: 'if-not-exists' | 'replace' = 'if-not-exists'): string {
   return [
     mode === 'replace' ? `CREATE OR REPLACE PIPE RAW.${pipeName(table)}` : `CREATE PIPE IF NOT EXISTS RAW.${pipeName(table)}`,

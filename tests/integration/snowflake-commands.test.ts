@@ -33,6 +33,23 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     expect(fake.statements).toHaveLength(0);
   });
 
+  test('SNS route: sns-policy prints the principal Snowflake subscribes as; setup then creates every pipe on the topic', async () => {
+    const topic = 'arn:aws:sns:eu-west-1:123456789012:soundlake-lake-raw';
+    const policy = await runCli(['snowflake', 'sns-policy', '--topic', topic]);
+    expect(policy.code).toBe(0);
+    expect(policy.stdout).toContain(`Snowflake subscribes to ${topic} as arn:aws:iam::999999999999:user/sns-fake-subscriber`);
+    process.env.SNOWFLAKE_AWS_SNS_TOPIC = topic;
+    const { code, stdout } = await runCli(['snowflake', 'setup', '--dry-run']);
+    expect(code).toBe(0);
+    const pipes = stdout.split(';').filter((statement) => /CREATE PIPE IF NOT EXISTS/.test(statement));
+    expect(pipes).toHaveLength(ALL_TABLES.length);
+    for (const pipe of pipes) expect(pipe).toMatch(new RegExp(`AUTO_INGEST = TRUE\\n  AWS_SNS_TOPIC = '${topic}'\\n`));
+    process.env.SNOWFLAKE_AWS_SNS_TOPIC = 'not-an-arn';
+    const bad = await runCli(['snowflake', 'setup', '--dry-run']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/\[snowflake\] aws_sns_topic = "not-an-arn".*expected an SNS topic ARN/);
+  });
+
   test('setup applies sql/snowflake/ in order and prints the IAM user, external id and notification channel', async () => {
     const { code, stdout, stderr } = await runCli(['snowflake', 'setup']);
     expect(stderr).toBe('');

@@ -383,6 +383,12 @@ export class FakeSnowflake extends LoopbackService {
       );
       return { columns: [{ name: 'File', type: 'text' }, { name: 'Status', type: 'text' }], rows: files.map((f) => [f.path, 'SENT']) };
     }
+    m = /^SELECT SYSTEM\$GET_AWS_SNS_IAM_POLICY\('([^']*)'\) AS POLICY$/i.exec(sql);
+    if (m) {
+      // The shape Snowflake documents: one statement allowing its queue owner to subscribe.
+      const policy = { Version: '2012-10-17', Statement: [{ Sid: '1', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:user/sns-fake-subscriber' }, Action: ['sns:Subscribe'], Resource: [m[1]] }] };
+      return { columns: [{ name: 'POLICY', type: 'text' }], rows: [[JSON.stringify(policy)]] };
+    }
     if (/^SELECT 1$/i.test(sql)) return { columns: [{ name: '1', type: 'fixed' }], rows: [[1]] };
     // Other reads (the monitoring queries): an empty result, as on an account with no loads yet.
     if (/^(SELECT|WITH) /i.test(sql)) return { columns: [{ name: 'RESULT', type: 'text' }], rows: [] };

@@ -199,6 +199,37 @@ describe('ecs/: the CDK app', () => {
     expect(() => readDeploySettings(settingsFile((s) => (s.region = 'mars')))).toThrow(/settings\.json:\n {2}region: an AWS region/);
   });
 
+  test('SNS route for a Snowflake account in another region: a topic S3 may publish to, Snowflake may subscribe to, the bucket notifies', () => {
+    const cross = (change: (sf: Json) => void) =>
+      settingsFile((s) => {
+        s.snowflake = { iamUserArn: s.snowflake.iamUserArn, externalId: s.snowflake.externalId, route: 'sns' };
+        change(s.snowflake);
+      });
+    // A queue ARN is the sqs route's; on the sns route it is a mistake, named.
+    expect(() => readDeploySettings(cross((sf) => (sf.snowpipeQueueArn = 'arn:aws:sqs:us-east-1:999999999999:sf-snowpipe-X')))).toThrow(/snowflake\.snowpipeQueueArn: the sns route notifies a topic/);
+    const before = Template.fromStack(buildApp(cross(() => undefined)).stack);
+    for (const schedule of Object.values(before.findResources('AWS::Scheduler::Schedule'))) expect((schedule as Json).Properties.State).toBe('DISABLED');
+    const wired = Template.fromStack(buildApp(cross((sf) => (sf.snsSubscriberArn = 'arn:aws:iam::999999999999:user/sns-fake-subscriber'))).stack);
+    const json = wired.toJSON();
+    const [topicId] = Object.keys(wired.findResources('AWS::SNS::Topic', { Properties: { TopicName: 'soundlake-lake-raw' } }));
+    wired.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 's3.amazonaws.com' }, Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${example.lakeBucketName}` }, StringEquals: { 'aws:SourceAccount': example.account } } }),
+          Match.objectLike({ Action: 'sns:Subscribe', Principal: { AWS: 'arn:aws:iam::999999999999:user/sns-fake-subscriber' } }),
+        ]),
+      },
+    });
+    const [[, bucket]] = Object.entries(json.Resources as Record<string, Json>).filter(([, r]) => r.Type === 'AWS::S3::Bucket');
+    expect(bucket.Properties.NotificationConfiguration).toEqual({
+      TopicConfigurations: [{ Event: 's3:ObjectCreated:*', Topic: { Ref: topicId }, Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'lake/raw/' }, { Name: 'suffix', Value: '.csv.gz' }] } } }],
+    });
+    // S3 checks the destination when the configuration is set: the topic policy comes first.
+    expect(bucket.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^LakeTopicPolicy/)]));
+    for (const schedule of Object.values(wired.findResources('AWS::Scheduler::Schedule'))) expect((schedule as Json).Properties.State).toBe('ENABLED');
+    expect(json.Outputs).toHaveProperty('LakeTopicArn');
+  });
+
   test('roles that start tasks may pass only the two job roles, and only to ECS tasks', () => {
     for (const prefix of ['SchedulerRole', 'BackfillStateMachineRole']) {
       const pass = statementsOf(roleId(prefix)).filter((s) => s.Action === 'iam:PassRole');
