@@ -5,7 +5,7 @@ import type { Origin, RowEmitter } from './row-emitter';
 
 /**
  * A row after validation and serialisation, ready for the writer: the work that needs no lake and
- * no order, so a worker thread can do it (`ShapedOp`s are plain data and cross threads as is).
+ * no order, so a worker thread can do it (ops cross threads packed, see shaped-batch.ts).
  */
 export type ShapedOp =
   /** A valid row: its partition day, its CSV line and, for tables that dedupe within a run, its key. */

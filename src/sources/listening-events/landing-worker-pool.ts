@@ -60,6 +60,7 @@ export async function* shapeInWorkers(
   const owner = new Map<number, Worker>();
   const locals: { path: string; size: number; done: () => Promise<void> }[] = [];
   let nextFile = 0;
+  let stopping = false;
   // Files are handed out in order, one at a time (a download may come first).
   let dispatching: Promise<void> = Promise.resolve();
   const dispatch = (worker: Worker) => {
@@ -92,9 +93,13 @@ export async function* shapeInWorkers(
       channels[message.id].push(message);
       if (message.type !== 'ops') dispatch(worker);
     });
-    worker.on('error', (error) => {
-      // A crashed thread fails the run: every file still waited for says so.
-      for (const channel of channels) channel.push({ type: 'failed', id: -1, message: `a worker thread failed: ${error.message}`, exitCode: ExitCode.failed });
+    const fail = (why: string) => {
+      // A thread that crashed or ended fails the run: every file still waited for says so.
+      for (const channel of channels) channel.push({ type: 'failed', id: -1, message: `a worker thread ${why}`, exitCode: ExitCode.failed });
+    };
+    worker.on('error', (error) => fail(`failed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (!stopping) fail(`ended with exit code ${code}`);
     });
     dispatch(worker);
   }
@@ -118,6 +123,7 @@ export async function* shapeInWorkers(
       await locals[id]?.done();
     }
   } finally {
+    stopping = true;
     await Promise.all(threads.map((t) => t.terminate()));
     await dispatching.catch(() => undefined);
     await Promise.all(locals.map((l) => l?.done()));
