@@ -100,6 +100,7 @@ describe('ecs/: the CDK app', () => {
       const c = container(task);
       const env = Object.fromEntries((c.Environment as { Name: string; Value: string }[]).map((e) => [e.Name, e.Value]));
       expect(env.RUN_METRICS).toBe('emf');
+      expect(env.RUN_WORKERS).toBe(String(Math.max(1, Number(task.Properties.Cpu) / 1024)));
       for (const name of Object.keys(env)) expect({ task: id, name, known: known.has(name), secret: secrets.has(name) }).toEqual({ task: id, name, known: true, secret: false });
       for (const secret of (c.Secrets ?? []) as { Name: string; ValueFrom: string }[]) {
         expect(known.has(secret.Name)).toBe(true);
