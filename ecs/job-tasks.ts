@@ -52,8 +52,8 @@ function environment(d: JobDeployment, s: DeploySettings, region: string): Recor
     S3_REGION: region,
     RUN_LOG_LEVEL: 'info',
     RUN_METRICS: 'emf',
-    // The task's vCPUs, not the host's: Fargate shows its host's CPUs to the task, while the CPU
-    // quota is what the task may use (1024 units = 1 vCPU).
+    // The task's vCPUs: a Fargate task may see more CPUs than its quota lets it use
+    // (1024 units = 1 vCPU), and threads beyond the quota only contend.
     RUN_WORKERS: String(Math.max(1, Math.floor(d.cpu / 1024))),
     ...(d.job === 'listening-events' ? { LISTENING_EVENTS_LANDING_URL: `s3://${s.lakeBucketName}/${s.landingPrefix}` } : {}),
     ...(d.job === 'spotify-playlist' ? { SPOTIFY_PLAYLIST_PLAYLIST_IDS: s.spotifyPlaylistIds } : {}),
