@@ -12,8 +12,8 @@ import { snsSubscriber } from '../snowflake/sns-policy';
 import { pipeStatuses } from '../snowflake/pipe-status';
 import { parseSince, refreshPipes } from '../snowflake/refresh-pipes';
 import { applySetup, describeHandshake } from '../snowflake/setup';
-import { kpiMaterialization, setupStatements, setupVariables, snsTopic } from '../snowflake/setup-script';
-import { findManifest, verifyRun, type FileCheck } from '../snowflake/verify-run';
+import { kpiMaterialization, setupStatements, setupVariables, SNS_TOPIC_ARN, snsTopic } from '../snowflake/setup-script';
+import { findManifest, layoutMismatches, verifyRun, type FileCheck } from '../snowflake/verify-run';
 import { ALL_TABLES } from '../tables/all-tables';
 import { withAbortOnSignals } from './run-command';
 
@@ -113,7 +113,7 @@ export function addSnowflakeCommand(program: Command): void {
     .description("SNS route: the principal Snowflake's queue subscribes to the lake's SNS topic with (for the stack's snowflake.snsSubscriberArn)")
     .requiredOption('--topic <arn>', 'the SNS topic the lake bucket notifies (stack output LakeTopicArn)')
     .action(async (flags: { topic: string }) => {
-      if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(flags.topic)) throw new ConfigError(`--topic ${JSON.stringify(flags.topic)}: expected an SNS topic ARN`);
+      if (!SNS_TOPIC_ARN.test(flags.topic)) throw new ConfigError(`--topic ${JSON.stringify(flags.topic)}: expected an SNS topic ARN`);
       const config = loadConfig();
       await connect(config);
       const principal = await snsSubscriber(snowflakeRunner, flags.topic);
@@ -155,11 +155,12 @@ export function addSnowflakeCommand(program: Command): void {
       const lake = openStore(settings.lakeUrl);
       const manifest = await findManifest(lake, flags.run);
       const deadline = Date.now() + (flags.wait ?? 0) * 1000;
-      let checks = await verifyRun(snowflakeRunner, manifest, lake);
+      const mismatches = await layoutMismatches(snowflakeRunner, manifest, lake);
+      let checks = await verifyRun(snowflakeRunner, manifest, mismatches);
       await withAbortOnSignals(async (signal) => {
         while (checks.some((c) => c.state === 'pending') && !checks.some((c) => c.state !== 'pending' && c.state !== 'loaded') && Date.now() < deadline) {
           await sleep(pollSeconds * 1000, signal);
-          checks = await verifyRun(snowflakeRunner, manifest, lake);
+          checks = await verifyRun(snowflakeRunner, manifest, mismatches);
         }
       });
       console.log(summarise(checks));

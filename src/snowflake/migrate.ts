@@ -1,4 +1,4 @@
-import type { SqlRow, SqlRunner } from '../connections/snowflake';
+import type { SqlRunner } from '../connections/snowflake';
 import { PermanentError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { sleep } from '../core/retry';
@@ -7,6 +7,7 @@ import { createPipe, pipeCopy, pipeName, withSnsTopic } from '../sql/pipes';
 import { rawColumns } from '../sql/raw-tables';
 import { rawTableName } from '../tables/all-tables';
 import { pipeStatuses } from './pipe-status';
+import { pipeDefinition, rowField } from './sql-rows';
 
 /** What `snowflake migrate` does to one raw table and its pipe. */
 export interface TableMigration {
@@ -18,7 +19,6 @@ export interface TableMigration {
   recreatePipe: boolean;
 }
 
-const field = (row: SqlRow, name: string): unknown => row[name] ?? row[name.toUpperCase()] ?? row[name.toLowerCase()];
 /** Whitespace and a final semicolon are not differences. */
 const normalize = (sql: string) => sql.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim();
 
@@ -31,7 +31,7 @@ export async function planMigration(runner: SqlRunner, tables: readonly TableDef
   const plans: TableMigration[] = [];
   for (const table of tables) {
     const raw = `RAW.${rawTableName(table)}`;
-    const existing = (await runner.query(`DESC TABLE ${raw}`)).map((row) => String(field(row, 'name')).toUpperCase());
+    const existing = (await runner.query(`DESC TABLE ${raw}`)).map((row) => String(rowField(row, 'name')).toUpperCase());
     const wanted = rawColumns(table, 'snowflake');
     const unknown = existing.filter((name) => !wanted.some((c) => c.name === name));
     if (unknown.length > 0) {
@@ -39,7 +39,7 @@ export async function planMigration(runner: SqlRunner, tables: readonly TableDef
         `${raw} has column(s) ${unknown.join(', ')} that the table definition lacks: renames and drops are not migrated automatically (ALTER TABLE … RENAME COLUMN / DROP COLUMN by hand, then migrate)`,
       );
     }
-    const definition = String(field((await runner.query(`DESC PIPE RAW.${pipeName(table)}`))[0] ?? {}, 'definition') ?? '');
+    const definition = await pipeDefinition(runner, table);
     plans.push({
       table: raw,
       pipe: `RAW.${pipeName(table)}`,

@@ -1,7 +1,8 @@
-import type { SqlRow, SqlRunner } from '../connections/snowflake';
+import type { SqlRunner } from '../connections/snowflake';
 import { SourceChangedError } from '../core/errors';
 import type { TableDef } from '../core/table';
 import { pipeName } from '../sql/pipes';
+import { firstValue } from './sql-rows';
 
 export interface PipeStatus {
   pipe: string;
@@ -9,10 +10,6 @@ export interface PipeStatus {
   pendingFileCount: number | null;
   lastIngestedTimestamp: string | null;
   error: string | null;
-}
-
-function firstValue(row: SqlRow | undefined): unknown {
-  return row ? Object.values(row)[0] : undefined;
 }
 
 /** SYSTEM$PIPE_STATUS for each table's pipe. */

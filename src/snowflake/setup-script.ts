@@ -47,10 +47,13 @@ export function setupVariables(config: Config, options: { requireRoleArn: boolea
   };
 }
 
+/** An SNS topic ARN (`[snowflake] aws_sns_topic`, `snowflake sns-policy --topic`). */
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/;
+
 /** `[snowflake] aws_sns_topic`: the lake's SNS topic when Snowflake's account is in another region than the bucket. */
 export function snsTopic(config: Config): string | undefined {
   const value = config.optionalString('snowflake', 'aws_sns_topic');
-  if (value !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(value)) config.fail('snowflake', 'aws_sns_topic', 'an SNS topic ARN, arn:aws:sns:REGION:123456789012:NAME (the stack output LakeTopicArn)');
+  if (value !== undefined && !SNS_TOPIC_ARN.test(value)) config.fail('snowflake', 'aws_sns_topic', 'an SNS topic ARN, arn:aws:sns:REGION:123456789012:NAME (the stack output LakeTopicArn)');
   return value;
 }
 

@@ -1,7 +1,8 @@
 import { ExitCode, SoundlakeError } from '../core/errors';
 import type { Logger } from '../core/log';
-import type { SqlRow, SqlRunner } from '../connections/snowflake';
+import type { SqlRunner } from '../connections/snowflake';
 import { isBootstrapFile, type SetupStatement } from './setup-script';
+import { rowField } from './sql-rows';
 
 export interface Handshake {
   /** Put in the IAM role's trust policy (principal). */
@@ -11,8 +12,6 @@ export interface Handshake {
   /** Put in the bucket's event notification on raw/ (the same SQS queue for every pipe). */
   pipes: { name: string; notificationChannel?: string }[];
 }
-
-const field = (row: SqlRow, name: string): unknown => row[name] ?? row[name.toUpperCase()] ?? row[name.toLowerCase()];
 
 /**
  * Applies the statements in two phases: the bootstrap files (database, warehouse, roles, the
@@ -36,8 +35,8 @@ export async function applySetup(
   await run(statements.filter((s) => isBootstrapFile(s.file)));
   const properties = await runner.query(`DESC INTEGRATION ${options.integration}`);
   const property = (name: string) => {
-    const row = properties.find((r) => field(r, 'property') === name);
-    return row ? String(field(row, 'property_value')) : undefined;
+    const row = properties.find((r) => rowField(r, 'property') === name);
+    return row ? String(rowField(row, 'property_value')) : undefined;
   };
   const trust = { iamUserArn: property('STORAGE_AWS_IAM_USER_ARN'), externalId: property('STORAGE_AWS_EXTERNAL_ID') };
   options.onIntegration?.(trust);
@@ -46,7 +45,7 @@ export async function applySetup(
   const pipes = await runner.query('SHOW PIPES IN SCHEMA RAW');
   const handshake: Handshake = {
     ...trust,
-    pipes: pipes.map((row) => ({ name: String(field(row, 'name')), notificationChannel: field(row, 'notification_channel') as string | undefined })),
+    pipes: pipes.map((row) => ({ name: String(rowField(row, 'name')), notificationChannel: rowField(row, 'notification_channel') as string | undefined })),
   };
   // Without these, AWS cannot be wired: setup did not finish, whatever the statements said.
   const missing = [

@@ -1,5 +1,6 @@
 import type { SqlRunner } from '../connections/snowflake';
 import { SourceChangedError } from '../core/errors';
+import { firstValue } from './sql-rows';
 
 /**
  * The AWS principal Snowflake's SQS queue subscribes to an SNS topic with, from
@@ -8,7 +9,7 @@ import { SourceChangedError } from '../core/errors';
  */
 export async function snsSubscriber(runner: SqlRunner, topicArn: string): Promise<string> {
   const [row] = await runner.query(`SELECT SYSTEM$GET_AWS_SNS_IAM_POLICY('${topicArn}') AS POLICY`);
-  const raw = row ? Object.values(row)[0] : undefined;
+  const raw = firstValue(row);
   try {
     const policy = JSON.parse(String(raw)) as { Statement?: { Action?: unknown; Principal?: { AWS?: unknown } }[] };
     const statement = policy.Statement?.find((s) => s.Action === 'sns:Subscribe' || (Array.isArray(s.Action) && s.Action.includes('sns:Subscribe')));

@@ -6,7 +6,7 @@ import { col, csvColumns, defineTable, type TableDef } from '../../src/core/tabl
 import type { RunManifest } from '../../src/lake/manifest';
 import { LocalStore } from '../../src/lake/local-store';
 import { applyMigration, planMigration } from '../../src/snowflake/migrate';
-import { verifyRun } from '../../src/snowflake/verify-run';
+import { layoutMismatches, verifyRun } from '../../src/snowflake/verify-run';
 import { pipeCopy } from '../../src/sql/pipes';
 import { ALL_TABLES } from '../../src/tables/all-tables';
 import { streams } from '../../src/tables/listening';
@@ -101,11 +101,11 @@ describe('a table definition that gains a column: snowflake migrate, the pipe gu
     put(lake, newKey, [header(streamsV2), '"u2","s2",2024-06-25T09:00:00Z,"phone","r2",2024-07-02T00:00:00Z']);
     const manifest = { files: [{ zone: 'raw', table: 'listening/streams', key: newKey, rows: 1 }] } as unknown as RunManifest;
     const store = new LocalStore(lake);
-    const [before] = await verifyRun(snowflakeRunner, manifest, store);
+    const [before] = await verifyRun(snowflakeRunner, manifest, await layoutMismatches(snowflakeRunner, manifest, store));
     expect(before.state).toBe('header_mismatch');
     expect(before.error).toMatch(/the file's columns \(USER_ID, TRACK_ID, LISTEN_TIME, DEVICE, _RUN_ID, _EXTRACTED_AT\) are not the ones RAW\.LISTENING_STREAMS_PIPE loads \(USER_ID, TRACK_ID, LISTEN_TIME, _RUN_ID, _EXTRACTED_AT\): run `soundlake snowflake migrate/);
     await applyMigration(snowflakeRunner, V2, await planMigration(snowflakeRunner, V2), { waitSeconds: 5, pollMs: 10 });
-    const [after] = await verifyRun(snowflakeRunner, manifest, store);
+    const [after] = await verifyRun(snowflakeRunner, manifest, await layoutMismatches(snowflakeRunner, manifest, store));
     expect(after.state).toBe('pending');
 
     const db = path.join(dir, 'w.duckdb');
