@@ -3,6 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { findJob } from '../src/jobs/registry';
+import { canBackfill } from '../src/run/backfill-plan';
 import type { DeploySettings } from './deploy-settings';
 import { CONTAINER, passRoles, type JobTasks } from './job-tasks';
 import { pascal } from './job-deployments';
@@ -24,7 +26,8 @@ export function backfillStateMachine(scope: Construct, s: DeploySettings, tasks:
   const network = {
     AwsvpcConfiguration: { Subnets: s.subnetIds, SecurityGroups: s.securityGroupIds, AssignPublicIp: s.assignPublicIp ? 'ENABLED' : 'DISABLED' },
   };
-  const backfillTasks = tasks.tasks.filter((t) => t.deployment.backfill);
+  // The jobs `soundlake backfill-plan` accepts (dated or shardable inputs).
+  const backfillTasks = tasks.tasks.filter((t) => canBackfill(findJob(t.deployment.job)!));
   const choice = new sfn.Choice(scope, 'WhichJob', { comment: 'Each item runs on its own job task definition.' });
   for (const { deployment, taskDefinition } of backfillTasks) {
     const run = new sfn.CustomState(scope, `Run${pascal(deployment.job)}`, {

@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { dateOption } from '../core/dates';
 import { ConfigError } from '../core/errors';
 import { findJob, JOBS } from '../jobs/registry';
-import { backfillPlan } from '../run/backfill-plan';
+import { backfillPlan, canBackfill } from '../run/backfill-plan';
 
 export function addBackfillPlanCommand(program: Command): void {
   program
     .command('backfill-plan')
-    .argument('<job>', `job to backfill: ${JOBS.filter((j) => j.dated || j.shardable).map((j) => j.name).join(', ')}`)
+    .argument('<job>', `job to backfill: ${JOBS.filter(canBackfill).map((j) => j.name).join(', ')}`)
     .description('print the input of the backfill state machine: one item per task (shard), each a soundlake command')
     .option('--shards <n>', 'tasks to split a shardable job over, 1-1000 (default 1)', (raw) => {
       if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) throw new ConfigError(`--shards ${JSON.stringify(raw)}: expected a whole number from 1 to 1000`);

@@ -134,11 +134,7 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord | Sh
         yield* shapeInWorkers(script, landing, landingFiles, { workers: ctx.workers, maxFieldChars: config.maxFieldChars, spoolDir }, ctx);
         return;
       }
-      for (const file of landingFiles) {
-        ctx.log.info('reading', { file: file.name, table: file.table.name });
-        ctx.io.add('landing_bytes', file.version.size);
-        yield* readLandingFile(landing, file, { maxFieldChars: config.maxFieldChars, spoolDir }, ctx);
-      }
+      for (const file of landingFiles) yield* readLandingFile(landing, file, { maxFieldChars: config.maxFieldChars, spoolDir }, ctx);
     } finally {
       await fsp.rm(spoolDir, { recursive: true, force: true });
     }

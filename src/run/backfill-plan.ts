@@ -7,6 +7,9 @@ export interface BackfillItem {
   command: string[];
 }
 
+/** A job a backfill can split or window: its inputs are dated or shardable. */
+export const canBackfill = (job: Pick<JobEntry, 'dated' | 'shardable'>) => job.dated || job.shardable;
+
 export interface BackfillPlanOptions {
   /** Tasks to split a shardable job's inputs over (1 = one task). */
   shards: number;
@@ -20,7 +23,7 @@ export interface BackfillPlanOptions {
  * one item (its runs share one lease, so splitting would only make them wait on each other).
  */
 export function backfillPlan(job: JobEntry, options: BackfillPlanOptions): BackfillItem[] {
-  if (!job.dated && !job.shardable) throw new ConfigError(`${job.name} has no dated or shardable inputs to backfill; run it as usual`);
+  if (!canBackfill(job)) throw new ConfigError(`${job.name} has no dated or shardable inputs to backfill; run it as usual`);
   if (options.shards > 1 && !job.shardable) throw new ConfigError(`--shards: ${job.name} cannot split its inputs into shards; use --since/--until`);
   if ((options.since || options.until) && !job.dated) throw new ConfigError(`--since/--until: ${job.name} has no dated inputs`);
   const window = [...(options.since ? ['--since', options.since] : []), ...(options.until ? ['--until', options.until] : [])];

@@ -14,6 +14,8 @@ export type ShapedOp =
   | { kind: 'reject'; table: string; reason: string; line: string; origin: Origin };
 
 interface TablePlan {
+  /** `source/name`: how ops name the table. */
+  id: string;
   types: ColumnType[];
   /** Index of the partition column, or -1 for the run's logical date. */
   partitionIndex: number;
@@ -40,6 +42,7 @@ export class RowShaper implements Omit<RowEmitter, 'shapedBatch'> {
     let plan = this.plans.get(table);
     if (!plan) {
       plan = {
+        id: tableId(table),
         types: table.columns.map((c) => c.type),
         partitionIndex: table.partitionBy === null ? -1 : columnIndex(table, table.partitionBy),
         keyIndexes: table.dedupeWithinRun ? table.primaryKey.map((k) => columnIndex(table, k)) : [],
@@ -74,7 +77,7 @@ export class RowShaper implements Omit<RowEmitter, 'shapedBatch'> {
       const part = (i: number) => (row[i] === null ? '\u0001' : String(row[i]));
       key = plan.keyIndexes.length === 1 ? part(plan.keyIndexes[0]) : plan.keyIndexes.map(part).join('\u0000');
     }
-    this.out({ kind: 'row', table: tableId(table), date, line: formatRow(row, plan.types), key, origin });
+    this.out({ kind: 'row', table: plan.id, date, line: formatRow(row, plan.types), key, origin });
   }
 
   reject(table: TableDef, reason: string, fields: readonly (string | undefined)[], origin: Origin, extraFields?: readonly string[]): void {
@@ -82,6 +85,6 @@ export class RowShaper implements Omit<RowEmitter, 'shapedBatch'> {
     const values: Row = [reason, origin.input, origin.line ?? null];
     for (let i = 0; i < table.columns.length; i++) values.push(fields[i] ?? null);
     values.push(extraFields && extraFields.length > 0 ? JSON.stringify(extraFields) : null);
-    this.out({ kind: 'reject', table: tableId(table), reason, line: formatRow(values, plan.rejectTypes), origin });
+    this.out({ kind: 'reject', table: plan.id, reason, line: formatRow(values, plan.rejectTypes), origin });
   }
 }

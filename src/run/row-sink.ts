@@ -62,37 +62,36 @@ export class RowSink implements RowEmitter {
   /** The job's tables by `source/name`, for ops that name them. */
   private readonly known: Map<string, TableDef>;
 
-  private planFor(table: TableDef): TablePlan {
-    let plan = this.plans.get(tableId(table));
+  /** The plan of a table the ops name by `source/name`, made on its first row. */
+  private planNamed(id: string): TablePlan {
+    let plan = this.plans.get(id);
     if (!plan) {
+      const table = this.known.get(id);
+      if (!table) throw new Error(`a shaped row names table ${id}, which this job does not write`);
       plan = {
         table,
         rejects: rejectsTable(table),
         latest: table.dedupeWithinRun ? new KeptRows(path.join(this.dedup.spillDir, `${table.source}-${table.name}`), this.dedup.memoryBytes) : undefined,
       };
-      this.plans.set(tableId(table), plan);
+      this.plans.set(id, plan);
       this.counts.set(qualifiedName(table), { rows: 0, rejects: 0 });
     }
     return plan;
   }
 
   row(table: TableDef, row: Row, origin: Origin): void {
-    this.planFor(table);
     this.shaper.row(table, row, origin);
   }
 
   record<T extends TableDef>(table: T, record: RecordOf<T>, origin: Origin): void {
-    this.planFor(table);
     this.shaper.record(table, record, origin);
   }
 
   text(table: TableDef, fields: readonly (string | undefined)[], origin: Origin, checks?: ColumnChecks): void {
-    this.planFor(table);
     this.shaper.text(table, fields, origin, checks);
   }
 
   reject(table: TableDef, reason: string, fields: readonly (string | undefined)[], origin: Origin, extraFields?: readonly string[]): void {
-    this.planFor(table);
     this.shaper.reject(table, reason, fields, origin, extraFields);
   }
 
@@ -122,12 +121,6 @@ export class RowSink implements RowEmitter {
       const sourceLine = batch.sourceLines[i] === 0 ? undefined : batch.sourceLines[i];
       this.route(plan, day, line, plan.latest ? batch.words[word++] : undefined, batch.input, sourceLine);
     }
-  }
-
-  private planNamed(id: string): TablePlan {
-    const table = this.known.get(id);
-    if (!table) throw new Error(`a shaped row names table ${id}, which this job does not write`);
-    return this.planFor(table);
   }
 
   private route(plan: TablePlan, date: string, line: string, key: string | undefined, input: string, sourceLine: number | undefined): void {

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ExitCode, messageOf, SoundlakeError, type ExitCodeValue } from '../../core/errors';
+import { PermanentError, SoundlakeError, type ExitCodeValue } from '../../core/errors';
 import type { Store } from '../../lake/store';
 import type { RunContext } from '../../run/run-context';
 import type { ShapedBatch } from '../../run/shaped-batch';
 import type { MainMessage, WorkerMessage } from './landing-worker-protocol';
-import { localBytes, settleLandingFile, type LandingFile } from './read-landing-file';
+import { localBytes, settleLandingFile, startLandingFile, type LandingFile } from './read-landing-file';
 
 /**
  * A worker's V8 heap limits (MiB). Its live data is one chunk's records and the batches not yet
@@ -24,17 +24,17 @@ export function workerScript(): string | undefined {
   return fs.existsSync(script) ? script : undefined;
 }
 
-/** A file's messages, in the order its worker posted them. */
+/** A file's messages, in the order its worker posted them, or the error that ends the run. */
 class FileChannel {
-  private readonly messages: WorkerMessage[] = [];
+  private readonly messages: (WorkerMessage | Error)[] = [];
   private wake: (() => void) | undefined;
 
-  push(message: WorkerMessage): void {
+  push(message: WorkerMessage | Error): void {
     this.messages.push(message);
     this.wake?.();
   }
 
-  async next(): Promise<WorkerMessage> {
+  async next(): Promise<WorkerMessage | Error> {
     while (this.messages.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
     this.wake = undefined;
     return this.messages.shift()!;
@@ -71,7 +71,8 @@ export async function* shapeInWorkers(
       try {
         locals[id] = await localBytes(landing, file, options.spoolDir);
       } catch (error) {
-        channels[id].push({ type: 'failed', id, message: `cannot read ${landing.describe(file.name)}: ${messageOf(error)}; nothing was committed`, exitCode: ExitCode.failed });
+        // Fails the run as it would on the main thread, when this file's turn comes.
+        channels[id].push(error instanceof Error ? error : new Error(String(error)));
         return;
       }
       owner.set(id, worker);
@@ -95,7 +96,7 @@ export async function* shapeInWorkers(
     });
     const fail = (why: string) => {
       // A thread that crashed or ended fails the run: every file still waited for says so.
-      for (const channel of channels) channel.push({ type: 'failed', id: -1, message: `a worker thread ${why}`, exitCode: ExitCode.failed });
+      for (const channel of channels) channel.push(new PermanentError(`a worker thread ${why}`));
     };
     worker.on('error', (error) => fail(`failed: ${error.message}`));
     worker.on('exit', (code) => {
@@ -105,11 +106,10 @@ export async function* shapeInWorkers(
   }
   try {
     for (const [id, file] of files.entries()) {
-      ctx.log.info('reading', { file: file.name, table: file.table.name });
-      ctx.io.add('landing_bytes', file.version.size);
-      ctx.io.add('landing_files_read');
+      startLandingFile(file, ctx);
       for (;;) {
         const message = await channels[id].next();
+        if (message instanceof Error) throw message;
         if (message.type === 'failed') throw new SoundlakeError(message.message, message.exitCode as ExitCodeValue);
         if (message.type === 'done') {
           settleLandingFile(landing, file, message.outcome, ctx);

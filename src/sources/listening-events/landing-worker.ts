@@ -23,8 +23,6 @@ const post = (message: WorkerMessage) => port.postMessage(message);
 let current = -1;
 let acked = -1;
 let wakeOnAck: (() => void) | undefined;
-const queue: FileTask[] = [];
-let busy = false;
 
 port.on('message', (message: MainMessage) => {
   if (message.type === 'ack') {
@@ -33,15 +31,9 @@ port.on('message', (message: MainMessage) => {
     wakeOnAck?.();
     return;
   }
-  queue.push(message.task);
-  if (!busy) void next();
+  // The pool hands a thread its next file only once this one is done or failed.
+  void shapeFile(message.task);
 });
-
-async function next(): Promise<void> {
-  busy = true;
-  for (let task = queue.shift(); task; task = queue.shift()) await shapeFile(task);
-  busy = false;
-}
 
 async function shapeFile(task: FileTask): Promise<void> {
   const table = listeningTables.find((t) => `${t.source}/${t.name}` === task.table)!;

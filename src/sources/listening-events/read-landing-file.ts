@@ -123,6 +123,13 @@ export async function* parseLandingFile(
   return { status: 'processed', ignoredColumns: (layout as FileLayout | undefined)?.ignoredColumns ?? [] };
 }
 
+/** A landing file's start, logged and counted alike whichever thread reads it. */
+export function startLandingFile(file: LandingFile, ctx: RunContext): void {
+  ctx.log.info('reading', { file: file.name, table: file.table.name });
+  ctx.io.add('landing_bytes', file.version.size);
+  ctx.io.add('landing_files_read');
+}
+
 /**
  * After a landing file was read: records its outcome in the ledger and registers its move for
  * after the commit — to archive/ if it loaded (only if it is still the version read), to error/
@@ -158,10 +165,10 @@ export async function* readLandingFile(
   options: { maxFieldChars: number; spoolDir: string },
   ctx: RunContext,
 ): AsyncGenerator<ListeningRecord[]> {
+  startLandingFile(file, ctx);
   const local = await localBytes(landing, file, options.spoolDir);
   const batches = parseLandingFile({ name: file.name, table: file.table, path: local.path, size: local.size, described: landing.describe(file.name) }, options.maxFieldChars);
   try {
-    ctx.io.add('landing_files_read');
     for (;;) {
       const next = await batches.next();
       if (next.done) {
