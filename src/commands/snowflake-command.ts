@@ -17,9 +17,12 @@ import { findManifest, layoutMismatches, verifyRun, type FileCheck } from '../sn
 import { ALL_TABLES } from '../tables/all-tables';
 import { withAbortOnSignals } from './run-command';
 
-/** Config plus a configured Snowflake session (settings checked before any I/O). */
-async function connect(config: Config): Promise<void> {
-  await configureSnowflake(readSnowflakeSettings(config));
+/**
+ * Config plus a configured Snowflake session (settings checked before any I/O), as the loader role,
+ * or as `[snowflake] admin_role` for what runs before setup has created the loader role.
+ */
+async function connect(config: Config, as: 'loader' | 'admin' = 'loader'): Promise<void> {
+  await configureSnowflake(readSnowflakeSettings(config, as));
 }
 
 function summarise(checks: readonly FileCheck[]): string {
@@ -110,12 +113,13 @@ export function addSnowflakeCommand(program: Command): void {
 
   snowflake
     .command('sns-policy')
-    .description("SNS route: the principal Snowflake's queue subscribes to the lake's SNS topic with (for the stack's snowflake.snsSubscriberArn)")
+    .description("SNS route, first step (before setup; logs in as [snowflake] admin_role): the principal Snowflake's queue subscribes to the lake's SNS topic with (for the stack's snowflake.snsSubscriberArn)")
     .requiredOption('--topic <arn>', 'the SNS topic the lake bucket notifies (stack output LakeTopicArn)')
     .action(async (flags: { topic: string }) => {
       if (!SNS_TOPIC_ARN.test(flags.topic)) throw new ConfigError(`--topic ${JSON.stringify(flags.topic)}: expected an SNS topic ARN`);
       const config = loadConfig();
-      await connect(config);
+      // The first step of the SNS route, before setup: the loader role does not exist yet.
+      await connect(config, 'admin');
       const principal = await snsSubscriber(snowflakeRunner, flags.topic);
       console.log(`Snowflake subscribes to ${flags.topic} as ${principal}`);
       console.log('Put it in the deploy settings as snowflake.snsSubscriberArn, deploy, then set SNOWFLAKE_AWS_SNS_TOPIC and run `soundlake snowflake setup`.');

@@ -1,5 +1,5 @@
 import type { Config } from '../core/config';
-import { ConfigError, PermanentError, SoundlakeError, TransientError } from '../core/errors';
+import { ConfigError, NeedsPersonError, PermanentError, SoundlakeError, TransientError } from '../core/errors';
 import { readSecret } from '../core/secrets';
 import { lazyConnection } from './connection';
 
@@ -58,6 +58,13 @@ type SnowflakeConnection = ReturnType<SnowflakeModule['createConnection']>;
 function describeError(error: unknown, what: string): SoundlakeError {
   const e = error as { code?: string | number; message?: string };
   const message = e.message ?? String(error);
+  // New accounts enforce multi-factor authentication on password logins; a tool cannot answer it.
+  if (/^390\d{3}$/.test(String(e.code ?? '')) && /\bMFA\b|multi-factor|\bDuo\b|passcode/i.test(message)) {
+    return new NeedsPersonError(
+      `Snowflake ${what} failed (${e.code}): the account requires multi-factor authentication for password logins (${message}). ` +
+        'Use a key pair: generate one, run ALTER USER … SET RSA_PUBLIC_KEY = \'…\' as an administrator, and set [snowflake] private_key_path (SNOWFLAKE_PRIVATE_KEY_PATH); see docs/snowflake.md, "Key-pair login"',
+    );
+  }
   if (/^390\d{3}$/.test(String(e.code ?? ''))) {
     return new PermanentError(`Snowflake ${what} failed (${e.code}): ${message}; check [snowflake] user and SNOWFLAKE_PASSWORD or the key pair`);
   }

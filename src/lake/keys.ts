@@ -41,12 +41,22 @@ export function dataFileKey(zone: Zone, source: string, table: string, date: str
 }
 
 /**
- * The one rule for a committed data file, as a regular expression over its path below raw/:
- * Snowflake's pipe PATTERN and the local warehouse both take files by it, so they read the same
- * files, and it matches exactly the names dataFileKey writes.
+ * A committed data file's path below its table's folder (`year=…/month=…/day=…/{table}_…_00000.csv.gz`),
+ * as a regular expression matching exactly the names dataFileKey writes. It is what a Snowflake
+ * pipe's PATTERN is applied to: Snowpipe trims the stage URL and the FROM path (the table's folder)
+ * from a file's location and matches the whole of the rest.
+ */
+export function partitionFilePattern(table: string): string {
+  return `year=[0-9]{4}/month=[0-9]{2}/day=[0-9]{2}/${table}_[A-Za-z0-9_-]+_[0-9]{5}[.]csv[.]gz`;
+}
+
+/**
+ * The one rule for a committed data file, as a regular expression over its path below raw/: the
+ * table's folder, then partitionFilePattern. The local warehouse takes files by it, Snowflake's pipe
+ * by its folder and partitionFilePattern, so both read the same files.
  */
 export function dataFilePattern(source: string, table: string): string {
-  return `${source}/${table}/year=[0-9]{4}/month=[0-9]{2}/day=[0-9]{2}/${table}_[A-Za-z0-9_-]+_[0-9]{5}[.]csv[.]gz`;
+  return `${source}/${table}/${partitionFilePattern(table)}`;
 }
 
 export const stagingRoot = (scope: string) => `_staging/${scope}/`;

@@ -57,12 +57,20 @@ export function snsTopic(config: Config): string | undefined {
   return value;
 }
 
-/** `[snowflake] kpi_target_lag`: how stale the KPI dynamic tables may get, e.g. `1 hour`, `15 minutes`. */
-function targetLag(config: Config): string {
+/**
+ * `[snowflake] kpi_target_lag`: how stale the KPI dynamic tables may get, e.g. `1 hour`, `15 minutes`.
+ * CREATE DYNAMIC TABLE takes `TARGET_LAG = { '<num> { seconds | minutes | hours | days }' | DOWNSTREAM }`,
+ * at least 1 minute. DOWNSTREAM is refused: it refreshes a dynamic table only when a dynamic table
+ * downstream of it needs it, and the KPI tables are read through views, so they would never refresh.
+ */
+export function targetLag(config: Config): string {
   const value = config.string('snowflake', 'kpi_target_lag').trim().toLowerCase();
-  if (!/^\d+ (seconds?|minutes?|hours?|days?)$/.test(value) && value !== 'downstream') {
-    config.fail('snowflake', 'kpi_target_lag', "a lag such as '1 hour', '15 minutes' (at least 1 minute), or 'downstream'");
+  if (value === 'downstream') {
+    config.fail('snowflake', 'kpi_target_lag', "a lag such as '1 hour' or '15 minutes': DOWNSTREAM would never refresh the KPI tables, which only views read");
   }
+  const m = /^(\d+) (second|minute|hour|day)s?$/.exec(value);
+  const seconds = m ? Number(m[1]) * { second: 1, minute: 60, hour: 3600, day: 86_400 }[m[2] as 'second' | 'minute' | 'hour' | 'day'] : 0;
+  if (!m || seconds < 60) config.fail('snowflake', 'kpi_target_lag', "a lag such as '1 hour' or '15 minutes', at least 1 minute (Snowflake's minimum)");
   return value;
 }
 

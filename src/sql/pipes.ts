@@ -1,5 +1,5 @@
 import { csvColumns, type TableDef } from '../core/table';
-import { dataFilePattern } from '../lake/keys';
+import { partitionFilePattern } from '../lake/keys';
 import { rawTableName } from '../tables/all-tables';
 import { LOAD_COLUMNS } from './column-types';
 import { rawColumns } from './raw-tables';
@@ -10,13 +10,16 @@ export const pipeName = (table: TableDef) => `${rawTableName(table)}_PIPE`;
  * never see _staging/ or rejects/): its own table's, so no two pipes overlap.
  */
 export const pipePath = (table: TableDef) => `${table.source}/${table.name}/`;
-/** Only committed part files of this table, never a stray file. */
-export const pipePattern = (table: TableDef) => `.*${dataFilePattern(table.source, table.name)}`;
-
 /**
- * One AUTO_INGEST pipe per raw table. CREATE PIPE IF NOT EXISTS, never OR REPLACE: replacing a pipe
- * drops its 14-day load history and the next refresh would load every file again.
+ * Only committed part files of this table, never a stray file. CREATE PIPE, usage notes: "Snowpipe
+ * trims any path segments in the stage definition from the storage location and applies the
+ * regular expression to any remaining path segments and filenames": with the stage on {lake}/raw/
+ * and FROM on the table's folder, the regular expression sees `year=…/month=…/day=…/{file}` and
+ * must match all of it. (A pattern naming the table's folder, as soundlake wrote before 0.2, loads
+ * nothing; `snowflake migrate` replaces such pipes.)
  */
+export const pipePattern = (table: TableDef) => partitionFilePattern(table.name);
+
 /**
  * A CREATE PIPE for Snowflake's SNS route (`[snowflake] aws_sns_topic`): the pipe's queue subscribes
  * to the lake's SNS topic, which may sit in another region than the Snowflake account.
@@ -25,6 +28,10 @@ export function withSnsTopic(createPipeSql: string, topicArn: string | undefined
   return topicArn ? createPipeSql.replace('\n  AUTO_INGEST = TRUE\n', `\n  AUTO_INGEST = TRUE\n  AWS_SNS_TOPIC = '${topicArn}'\n`) : createPipeSql;
 }
 
+/**
+ * One AUTO_INGEST pipe per raw table. CREATE PIPE IF NOT EXISTS, never OR REPLACE: replacing a pipe
+ * drops its 14-day load history and the next refresh would load every file again.
+ */
 export function createPipe(table: TableDef, mode: 'if-not-exists' | 'replace' = 'if-not-exists'): string {
   return [
     mode === 'replace' ? `CREATE OR REPLACE PIPE RAW.${pipeName(table)}` : `CREATE PIPE IF NOT EXISTS RAW.${pipeName(table)}`,

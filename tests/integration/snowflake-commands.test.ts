@@ -1,25 +1,34 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { setupStatements, setupVariables } from '../../src/snowflake/setup-script';
 import { loadConfig } from '../../src/core/config';
 import { ALL_TABLES } from '../../src/tables/all-tables';
 import { runCli } from '../support/cli-run';
-import { FakeSnowflake } from '../support/fake-snowflake';
+import { SnowflakeEmulator } from '../support/snowflake/emulator';
+import { folderObjectSource } from '../support/snowflake/object-sources';
+import { put, R1 } from '../support/hand-made-lake';
 import { putSmallLanding, runListening } from '../support/listening-scenario';
 import { tempDir } from '../support/temp-dir';
 
-describe('soundlake snowflake … against a fake Snowflake speaking the driver protocol', () => {
+describe('soundlake snowflake … against the Snowflake emulator speaking the driver protocol', () => {
   const savedEnv = { ...process.env };
-  let fake: FakeSnowflake;
+  let fake: SnowflakeEmulator;
+  /** The bucket the storage integration reads: s3://music-lake/<key> is <bucketDir>/<key>. */
+  let bucketDir: string;
+  let cleanupBucket: () => void;
   beforeEach(async () => {
-    fake = await new FakeSnowflake().start();
+    ({ dir: bucketDir, cleanup: cleanupBucket } = tempDir('bucket-'));
+    fake = await SnowflakeEmulator.open(folderObjectSource('music-lake', bucketDir));
     process.env = { ...savedEnv, ...fake.env(), RUN_LOG_LEVEL: 'error' };
   });
   afterEach(async () => {
     process.env = { ...savedEnv };
     await fake.stop();
+    cleanupBucket();
   });
+  const setUp = async () => expect((await runCli(['snowflake', 'setup'])).code).toBe(0);
 
   test('setup --dry-run prints every statement with variables filled and connects to nothing', async () => {
     const { code, stdout } = await runCli(['snowflake', 'setup', '--dry-run']);
@@ -68,7 +77,6 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
   });
 
   test('on a fresh account: the loader role cannot log in before setup; setup bootstraps as ACCOUNTADMIN, then works as the loader', async () => {
-    fake.freshAccount = true;
     // What the old setup did: log in as the role it is about to create.
     const before = await runCli(['snowflake', 'status']);
     expect(before.code).toBe(1);
@@ -99,7 +107,6 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     };
 
     test('on a new account setup creates it as a key-pair SERVICE user holding only the Looker role; twice changes nothing', async () => {
-      fake.freshAccount = true;
       const { pub, body } = keys();
       process.env.LOOKER_PUBLIC_KEY_PATH = pub;
       const first = await runCli(['snowflake', 'setup']);
@@ -115,7 +122,7 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
       expect(created).toBeLessThan(fake.statements.indexOf('USE ROLE SOUNDLAKE_LOADER'));
       const second = await runCli(['snowflake', 'setup']);
       expect(second.code).toBe(0);
-      expect(fake.users.size).toBe(1);
+      expect([...fake.users.keys()]).toEqual(['SOUNDLAKE', 'SOUNDLAKE_LOOKER_SERVICE']);
       expect(fake.users.get('SOUNDLAKE_LOOKER_SERVICE')?.rsaPublicKey).toBe(body);
     });
 
@@ -131,7 +138,7 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     test('without a public key setup creates no user and says how to get one', async () => {
       const { code, stdout } = await runCli(['snowflake', 'setup']);
       expect(code).toBe(0);
-      expect(fake.users.size).toBe(0);
+      expect([...fake.users.keys()]).toEqual(['SOUNDLAKE']);
       expect(fake.statements.some((s) => /USER SOUNDLAKE_LOOKER_SERVICE/.test(s))).toBe(false);
       expect(stdout).toContain('no Looker user: [looker] public_key_path is empty');
     });
@@ -149,17 +156,17 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
   });
 
   test('the loader role may not do account-level work (why setup needs admin_role)', async () => {
-    fake.freshAccount = true;
     process.env.SNOWFLAKE_ADMIN_ROLE = 'SYSADMIN';
     const { code, stderr } = await runCli(['snowflake', 'setup']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/Insufficient privileges to operate on account as role SYSADMIN/);
+    // SYSADMIN creates databases and warehouses, not roles (USERADMIN's privilege).
+    expect(stderr).toMatch(/Insufficient privileges to operate on account \(CREATE ROLE needed, role SYSADMIN\)/);
   });
 
   test('setup never runs the monitoring queries, and exits 1 when Snowflake did not report what AWS needs', async () => {
     const statements = setupStatements(setupVariables(loadConfig({ dotenvDir: null }), { requireRoleArn: true }));
     expect(statements.some((s) => s.file.startsWith('90_'))).toBe(false);
-    fake.reportsHandshake = false;
+    fake.account.reportsHandshake = false;
     const { code, stderr } = await runCli(['snowflake', 'setup']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/snowflake setup did not finish: Snowflake did not report the integration's STORAGE_AWS_IAM_USER_ARN/);
@@ -198,7 +205,9 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
   });
 
   test('status shows SYSTEM$PIPE_STATUS of every pipe', async () => {
-    fake.pipeStatus.set('RAW.LISTENING_SONGS_PIPE', { executionState: 'STOPPED_STAGE_ALTERED', pendingFileCount: 2, error: 'stage changed' });
+    await setUp();
+    // A state the emulator cannot reach by itself: the stage was altered under the pipe.
+    fake.account.pipeFaults.set('RAW.LISTENING_SONGS_PIPE', { executionState: 'STOPPED_STAGE_ALTERED', pendingFileCount: 2, error: 'stage changed' });
     const { code, stdout } = await runCli(['snowflake', 'status']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/RAW\.LISTENING_USERS_PIPE\s+RUNNING\s+0/);
@@ -215,12 +224,15 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
   });
 
   test('refresh queues files by write time, so a back-dated partition written yesterday is not missed', async () => {
+    await setUp();
     const yesterday = new Date(Date.now() - 86_400_000);
     // A late landing file: written yesterday, into the partition of its event day months back.
-    fake.stagedFiles.set('RAW.LISTENING_STREAMS_PIPE', [
-      { path: 'year=2024/month=06/day=10/streams_listening-events_r_00000.csv.gz', modified: yesterday },
-      { path: 'year=2024/month=06/day=09/streams_listening-events_old_00000.csv.gz', modified: new Date(Date.now() - 3 * 86_400_000) },
-    ]);
+    const staged = (key: string, modified: Date) => {
+      put(path.join(bucketDir, 'lake'), key, ['user_id,track_id,listen_time,_run_id,_extracted_at', `"u1","t1",2024-06-10T08:00:00Z${R1}`]);
+      fs.utimesSync(path.join(bucketDir, 'lake', key), modified, modified);
+    };
+    staged('raw/listening/streams/year=2024/month=06/day=10/streams_listening-events_r_00000.csv.gz', yesterday);
+    staged('raw/listening/streams/year=2024/month=06/day=09/streams_listening-events_old_00000.csv.gz', new Date(Date.now() - 3 * 86_400_000));
     const since = new Date(yesterday.getTime() - 3_600_000).toISOString();
     const { code, stdout } = await runCli(['snowflake', 'refresh', '--since', since]);
     expect(code).toBe(0);
@@ -230,39 +242,44 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     // The back-dated file written yesterday is queued; the one written before --since is not.
     expect(stdout).toMatch(/RAW\.LISTENING_STREAMS_PIPE\s+\S+\s+1\n/);
     expect((await runCli(['snowflake', 'refresh', '--since', 'last week'])).code).toBe(2);
+    // The queued file loads: the pipe's PATTERN takes it.
+    await fake.drain();
+    expect((await fake.query('SELECT USER_ID, _FILE_NAME FROM RAW.LISTENING_STREAMS')).rows).toEqual([['u1', 'listening/streams/year=2024/month=06/day=10/streams_listening-events_r_00000.csv.gz']]);
   });
 
   describe('verify --run', () => {
-    let lakeDir: string;
-    let cleanup: () => void;
     const RUN = 'verify-run';
-    const day = (table: string, d: string) => `listening/${table}/year=${d.slice(0, 4)}/month=${d.slice(5, 7)}/day=${d.slice(8)}/${table}_listening-events_${RUN}_00000.csv.gz`;
-    const loaded = (file: string, rows: number) => ({ FILE_NAME: file, STATUS: 'Loaded', ROW_COUNT: rows, FIRST_ERROR_MESSAGE: null, LAST_LOAD_TIME: '2026-11-21 10:00:00' });
+    const day = (table: string, d: string) => `raw/listening/${table}/year=${d.slice(0, 4)}/month=${d.slice(5, 7)}/day=${d.slice(8)}/${table}_listening-events_${RUN}_00000.csv.gz`;
+    const files = { users: day('users', '2026-11-21'), songs: day('songs', '2026-11-21'), streams24: day('streams', '2024-06-24'), streams25: day('streams', '2024-06-25') };
+    /** S3 told Snowflake about these committed files (the bucket notification), and the pipes took them. */
+    const announce = async (...keys: string[]) => {
+      for (const key of keys) fake.deliver(`s3://music-lake/lake/${key}`);
+      await fake.drain();
+    };
 
     beforeEach(async () => {
-      // The tables exist: verify compares each file's header with its table's columns.
-      expect((await runCli(['snowflake', 'setup'])).code).toBe(0);
-      ({ dir: lakeDir, cleanup } = tempDir());
-      const setup = { lakeUrl: path.join(lakeDir, 'lake'), landingUrl: path.join(lakeDir, 'landing'), env: {} };
+      await setUp();
+      // The run writes into the folder the emulated bucket reads (s3://music-lake/lake/…).
+      const setup = { lakeUrl: path.join(bucketDir, 'lake'), landingUrl: path.join(bucketDir, 'landing'), env: {} };
       await putSmallLanding(setup);
       await runListening(setup, { runId: RUN });
       process.env.LAKE_URL = setup.lakeUrl;
       process.env.SNOWFLAKE_VERIFY_POLL_SECONDS = '0.05';
-      // Row counts of the hand-written expected files (tests/fixtures/listening-small/expected/).
-      fake.copyHistory.set('RAW.LISTENING_USERS', [loaded(day('users', '2026-11-21'), 4)]);
-      fake.copyHistory.set('RAW.LISTENING_SONGS', [loaded(day('songs', '2026-11-21'), 3)]);
-      fake.copyHistory.set('RAW.LISTENING_STREAMS', [loaded(day('streams', '2024-06-24'), 4), loaded(day('streams', '2024-06-25'), 3)]);
     });
-    afterEach(() => cleanup());
 
     test('exit 0 when every file loaded with the manifest row count', async () => {
-      const { code, stdout } = await runCli(['snowflake', 'verify', '--run', RUN]);
+      await announce(...Object.values(files));
+      // Row counts of the hand-written expected files (tests/fixtures/listening-small/expected/).
+      expect((await fake.query('SELECT COUNT(*) FROM RAW.LISTENING_USERS')).rows).toEqual([[4n]]);
+      expect((await fake.query('SELECT COUNT(*) FROM RAW.LISTENING_STREAMS')).rows).toEqual([[7n]]);
+      const { code, stdout, stderr } = await runCli(['snowflake', 'verify', '--run', RUN]);
+      expect(stderr).toBe('');
       expect(code).toBe(0);
       expect(stdout).toMatch(/4 loaded, 0 pending, 0 failed, 0 with other row counts, 0 laid out for another table version, of 4 files/);
     });
 
     test('a file not in COPY_HISTORY yet is pending (exit 1)', async () => {
-      fake.copyHistory.set('RAW.LISTENING_STREAMS', [loaded(day('streams', '2024-06-24'), 4)]);
+      await announce(files.users, files.songs, files.streams24);
       const { code, stdout, stderr } = await runCli(['snowflake', 'verify', '--run', RUN]);
       expect(code).toBe(1);
       expect(stdout).toMatch(/streams_listening-events_verify-run_00000\.csv\.gz\s+pending\s+3/);
@@ -270,24 +287,31 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
     });
 
     test('a failed load shows Snowflake’s first error (exit 1)', async () => {
-      fake.copyHistory.set('RAW.LISTENING_SONGS', [
-        { FILE_NAME: day('songs', '2026-11-21'), STATUS: 'Load failed', ROW_COUNT: 0, FIRST_ERROR_MESSAGE: "Numeric value 'abc' is not recognized", LAST_LOAD_TIME: '2026-11-21 10:00:00' },
-      ]);
+      // The committed songs file, damaged in the bucket: a duration that is not a number.
+      const file = path.join(bucketDir, 'lake', files.songs);
+      const text = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8').replace(',200000,', ',abc,');
+      fs.writeFileSync(file, zlib.gzipSync(text));
+      await announce(...Object.values(files));
       const { code, stdout } = await runCli(['snowflake', 'verify', '--run', RUN]);
       expect(code).toBe(1);
       expect(stdout).toMatch(/failed.*Load failed: Numeric value 'abc' is not recognized/);
     });
 
     test('a load with other row counts than the manifest is reported (exit 1)', async () => {
-      fake.copyHistory.set('RAW.LISTENING_USERS', [loaded(day('users', '2026-11-21'), 3)]);
+      // A file replaced in the bucket after the run recorded it: one row less than the manifest says.
+      const file = path.join(bucketDir, 'lake', files.users);
+      const lines = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n');
+      expect(lines[1]).toMatch(/^"u1",/); // a one-line record: dropping its line drops one row
+      fs.writeFileSync(file, zlib.gzipSync([lines[0], ...lines.slice(2)].join('\n')));
+      await announce(...Object.values(files));
       const { code, stdout } = await runCli(['snowflake', 'verify', '--run', RUN]);
       expect(code).toBe(1);
       expect(stdout).toMatch(/users_listening-events_verify-run_00000\.csv\.gz\s+row_mismatch\s+4\s+3/);
     });
 
     test('--wait polls until the pending file arrives', async () => {
-      fake.copyHistory.set('RAW.LISTENING_STREAMS', [loaded(day('streams', '2024-06-24'), 4)]);
-      setTimeout(() => fake.copyHistory.get('RAW.LISTENING_STREAMS')!.push(loaded(day('streams', '2024-06-25'), 3)), 200);
+      await announce(files.users, files.songs, files.streams24);
+      setTimeout(() => fake.deliver(`s3://music-lake/lake/${files.streams25}`), 200);
       const { code, stdout } = await runCli(['snowflake', 'verify', '--run', RUN, '--wait', '10']);
       expect(code).toBe(0);
       expect(stdout).toMatch(/4 loaded, 0 pending/);
@@ -302,28 +326,63 @@ describe('soundlake snowflake … against a fake Snowflake speaking the driver p
   });
 });
 
-describe('key-pair authentication', () => {
-  test('with SNOWFLAKE_PRIVATE_KEY_PATH the driver logs in with a JWT and sends no password', async () => {
-    const { generateKeyPairSync } = await import('node:crypto');
-    const fs = await import('node:fs');
-    const { dir, cleanup } = tempDir();
-    const fake = await new FakeSnowflake().start();
-    const saved = { ...process.env };
-    try {
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      const keyFile = path.join(dir, 'rsa_key.p8');
-      fs.writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-      process.env = { ...saved, ...fake.env({ SNOWFLAKE_PRIVATE_KEY_PATH: keyFile }), RUN_LOG_LEVEL: 'error' };
-      delete process.env.SNOWFLAKE_PASSWORD;
-      const { code } = await runCli(['snowflake', 'status']);
-      expect(code).toBe(0);
-      expect(fake.logins[0]).toMatchObject({ AUTHENTICATOR: 'SNOWFLAKE_JWT' });
-      expect(String(fake.logins[0].TOKEN)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-      expect(fake.logins[0].PASSWORD).toBeUndefined();
-    } finally {
-      process.env = saved;
-      await fake.stop();
-      cleanup();
+describe('key-pair authentication, the path on accounts that enforce MFA for passwords', () => {
+  const saved = { ...process.env };
+  let fake: SnowflakeEmulator;
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(async () => {
+    ({ dir, cleanup } = tempDir());
+    fake = await SnowflakeEmulator.open(folderObjectSource('music-lake', dir));
+  });
+  afterEach(async () => {
+    process.env = { ...saved };
+    await fake.stop();
+    cleanup();
+  });
+  const keyPair = (name: string) => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const file = path.join(dir, `${name}.p8`);
+    fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    // What ALTER USER takes: the PEM's base64 body without its header lines.
+    const body = publicKey.export({ type: 'spki', format: 'pem' }).toString().split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+    return { file, body };
+  };
+
+  test('a password login that meets MFA exits 3 and names the key-pair way; with the key set, setup and every command log in by JWT', async () => {
+    fake.account.users.mfaOnPasswordLogins = true;
+    process.env = { ...saved, ...fake.env(), RUN_LOG_LEVEL: 'error' };
+    const refused = await runCli(['snowflake', 'setup']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/requires multi-factor authentication for password logins.*ALTER USER … SET RSA_PUBLIC_KEY.*\[snowflake\] private_key_path \(SNOWFLAKE_PRIVATE_KEY_PATH\)/);
+    expect(refused.stderr).not.toContain('fake-password-123');
+
+    // The administrator's step (docs/snowflake.md, "Key-pair login"), run as ACCOUNTADMIN.
+    const { file, body } = keyPair('rsa_key');
+    await fake.account.execute(`ALTER USER SOUNDLAKE SET RSA_PUBLIC_KEY = '${body}'`, { user: 'SOUNDLAKE', role: 'ACCOUNTADMIN' });
+    process.env = { ...saved, ...fake.env({ SNOWFLAKE_PRIVATE_KEY_PATH: file }), RUN_LOG_LEVEL: 'error' };
+    delete process.env.SNOWFLAKE_PASSWORD;
+    const setup = await runCli(['snowflake', 'setup']);
+    expect(setup.stderr).toBe('');
+    expect(setup.code).toBe(0);
+    expect((await runCli(['snowflake', 'status'])).code).toBe(0);
+    const jwtLogins = fake.logins.slice(1);
+    expect(jwtLogins.length).toBeGreaterThanOrEqual(2);
+    for (const login of jwtLogins) {
+      expect(login).toMatchObject({ AUTHENTICATOR: 'SNOWFLAKE_JWT' });
+      expect(String(login.TOKEN)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(login.PASSWORD).toBeUndefined();
     }
+  });
+
+  test('a private key that is not the user\'s is refused: the emulator checks the JWT signature against RSA_PUBLIC_KEY', async () => {
+    const registered = keyPair('registered');
+    const other = keyPair('other');
+    await fake.account.execute(`ALTER USER SOUNDLAKE SET RSA_PUBLIC_KEY = '${registered.body}'`, { user: 'SOUNDLAKE', role: 'ACCOUNTADMIN' });
+    process.env = { ...saved, ...fake.env({ SNOWFLAKE_PRIVATE_KEY_PATH: other.file }), RUN_LOG_LEVEL: 'error' };
+    delete process.env.SNOWFLAKE_PASSWORD;
+    const { code, stderr } = await runCli(['snowflake', 'setup']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Snowflake login failed \(390144\): JWT token is invalid/);
   });
 });

@@ -12,7 +12,8 @@ import { ALL_TABLES } from '../../src/tables/all-tables';
 import { streams } from '../../src/tables/listening';
 import { buildWarehouse, queryWarehouse } from '../../src/warehouse/duckdb-warehouse';
 import { runCli } from '../support/cli-run';
-import { FakeSnowflake } from '../support/fake-snowflake';
+import { SnowflakeEmulator } from '../support/snowflake/emulator';
+import { folderObjectSource } from '../support/snowflake/object-sources';
 import { put, R1 } from '../support/hand-made-lake';
 import { tempDir } from '../support/temp-dir';
 
@@ -23,12 +24,13 @@ const STREAMS_PIPE = 'PIPE SOUNDLAKE.RAW.LISTENING_STREAMS_PIPE';
 
 describe('a table definition that gains a column: snowflake migrate, the pipe guard, verify and the local warehouse', () => {
   const savedEnv = { ...process.env };
-  let fake: FakeSnowflake;
+  let fake: SnowflakeEmulator;
   let dir: string;
   let cleanup: () => void;
   beforeEach(async () => {
-    fake = await new FakeSnowflake().start();
     ({ dir, cleanup } = tempDir());
+    // The emulated bucket: s3://music-lake/lake/… is <dir>/lake/….
+    fake = await SnowflakeEmulator.open(folderObjectSource('music-lake', dir));
     process.env = { ...savedEnv, ...fake.env(), RUN_LOG_LEVEL: 'error' };
     expect((await runCli(['snowflake', 'setup'])).code).toBe(0);
     await configureSnowflake(readSnowflakeSettings(loadConfig({ dotenvDir: null })));
@@ -84,11 +86,22 @@ describe('a table definition that gains a column: snowflake migrate, the pipe gu
   });
 
   test('a pipe that does not drain in time is resumed and nothing is changed', async () => {
-    fake.pipeStatus.set('RAW.LISTENING_STREAMS_PIPE', { pendingFileCount: 3 });
+    // Three files reach the pipe while it is paused (by an operator): they wait, pending.
+    await fake.account.execute('ALTER PIPE SOUNDLAKE.RAW.LISTENING_STREAMS_PIPE SET PIPE_EXECUTION_PAUSED = TRUE', { user: 'SOUNDLAKE', role: 'SOUNDLAKE_LOADER' });
+    const header = csvColumns(streams).map((c) => c.name).join(',');
+    for (const day of ['24', '25', '26']) {
+      const key = `raw/listening/streams/year=2024/month=06/day=${day}/streams_listening-events_r${day}_00000.csv.gz`;
+      put(path.join(dir, 'lake'), key, [header, `"u${day}","s1",2024-06-${day}T08:00:00Z${R1}`]);
+      fake.deliver(`s3://music-lake/lake/${key}`);
+    }
+    await fake.drain();
     const plan = await planMigration(snowflakeRunner, V2);
     await expect(applyMigration(snowflakeRunner, V2, plan, { waitSeconds: 0, pollMs: 10 })).rejects.toThrow(/RAW\.LISTENING_STREAMS_PIPE still had 3 pending files .* it runs again, nothing was changed/);
     expect(fake.objects.get(STREAMS_PIPE)).toMatchObject({ paused: false, replaced: 0 });
     expect(fake.objects.get('TABLE SOUNDLAKE.RAW.LISTENING_STREAMS')!.columns!.map((c) => c.name)).not.toContain('DEVICE');
+    // Resumed, the pipe loads what waited.
+    await fake.drain();
+    expect((await fake.query('SELECT USER_ID FROM RAW.LISTENING_STREAMS ORDER BY 1')).rows).toEqual([['u24'], ['u25'], ['u26']]);
   });
 
   test('verify names a file of the new layout before migrate; the local warehouse loads both layouts by name, nothing shifted', async () => {

@@ -14,6 +14,8 @@ export interface RunningS3 {
   env: Record<string, string>;
   /** Where s3rver keeps objects on disk. */
   directory: string;
+  /** Calls `listener` with each S3 event notification record s3rver emits (object created, removed). */
+  onEvent(listener: (record: S3EventRecord) => void): void;
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,12 @@ export interface RunningS3 {
  * S3Front, which adds the conditional writes AWS S3 has and s3rver lacks, and injects faults.
  * s3rver needs a DNS-valid bucket name and path-style requests; its default keys are S3RVER/S3RVER.
  */
+/** The part of an S3 event notification record the tests read (s3rver emits AWS's shape). */
+export interface S3EventRecord {
+  eventName: string;
+  s3: { bucket: { name: string }; object: { key: string; size?: number } };
+}
+
 export async function startS3(bucket = 'music-lake'): Promise<RunningS3> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
@@ -39,6 +47,9 @@ export async function startS3(bucket = 'music-lake'): Promise<RunningS3> {
       S3_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    },
+    onEvent(listener) {
+      server.on('event', (event: { Records: S3EventRecord[] }) => event.Records.forEach(listener));
     },
     async stop() {
       await front.stop();

@@ -34,7 +34,9 @@ test('the pipe pattern and the warehouse take exactly the data files dataFileKey
   const rule = new RegExp(`^raw/${dataFilePattern('listening', 'streams')}$`);
   const written = dataFileKey('raw', 'listening', 'streams', '2024-06-05', 'listening-events', '20261121T234512345Z-abababababababab', 12);
   expect(rule.test(written)).toBe(true);
-  expect(new RegExp(`^${pipePattern(streams)}$`).test(`s3://bucket/lake/${written.slice('raw/'.length)}`)).toBe(true);
+  // Snowpipe applies PATTERN to what is left after the stage URL (raw/) and the FROM path (the table's folder).
+  expect(new RegExp(`^${pipePattern(streams)}$`).test(written.slice('raw/listening/streams/'.length))).toBe(true);
+  expect(new RegExp(`^${pipePattern(streams)}$`).test(`s3://bucket/lake/${written}`)).toBe(false);
   for (const other of [
     dataFileKey('rejects', 'listening', 'streams', '2024-06-05', 'listening-events', 'r1', 0),
     stagingKey('listening-events', 'r1', written),

@@ -55,12 +55,14 @@ describe.each(ALL_TABLES.map((t) => [rawTableName(t), t] as const))('%s', (_name
     expect(pipe).not.toMatch(/OR REPLACE/);
     expect(pipe).toMatch(/AUTO_INGEST = TRUE/);
     expect(pipe).toMatch(/ON_ERROR = SKIP_FILE;$/);
+    // Applied, as Snowpipe does, to the path left after the stage (raw/) and the FROM folder.
+    expect(pipe).toContain(`FROM @RAW.LAKE_STAGE/${table.source}/${table.name}/)`);
     const pattern = new RegExp(`^${pipePattern(table)}$`);
     const day = 'year=2024/month=06/day=25';
-    expect(pattern.test(`${table.source}/${table.name}/${day}/${table.name}_20261121T234512Z-3f9a_00000.csv.gz`)).toBe(true);
-    expect(pattern.test(`${table.source}/${table.name}/${day}/${table.name}_r1_00000.csv`)).toBe(false);
-    expect(pattern.test(`${table.source}/${table.name}/${day}/notes.txt`)).toBe(false);
-    expect(pattern.test(`${table.source}/${table.name}x/${day}/${table.name}x_r1_00000.csv.gz`)).toBe(false);
+    expect(pattern.test(`${day}/${table.name}_20261121T234512Z-3f9a_00000.csv.gz`)).toBe(true);
+    expect(pattern.test(`${day}/${table.name}_r1_00000.csv`)).toBe(false);
+    expect(pattern.test(`${day}/notes.txt`)).toBe(false);
+    expect(pattern.test(`${day}/${table.name}x_r1_00000.csv.gz`)).toBe(false);
   });
 });
 
