@@ -42,11 +42,13 @@ describe('soundlake snowflake … against the Snowflake emulator speaking the dr
     expect(fake.statements).toHaveLength(0);
   });
 
-  test('SNS route: sns-policy prints the principal Snowflake subscribes as; setup then creates every pipe on the topic', async () => {
+  test('SNS route: sns-policy works on a new account before setup (as admin_role) and prints the principal; setup then creates every pipe on the topic', async () => {
     const topic = 'arn:aws:sns:eu-west-1:123456789012:soundlake-lake-raw';
     const policy = await runCli(['snowflake', 'sns-policy', '--topic', topic]);
     expect(policy.code).toBe(0);
     expect(policy.stdout).toContain(`Snowflake subscribes to ${topic} as arn:aws:iam::999999999999:user/sns-fake-subscriber`);
+    // The loader role does not exist yet: the first step logged in as the admin role.
+    expect(fake.currentRole).toBe('ACCOUNTADMIN');
     process.env.SNOWFLAKE_AWS_SNS_TOPIC = topic;
     const { code, stdout } = await runCli(['snowflake', 'setup', '--dry-run']);
     expect(code).toBe(0);
@@ -187,6 +189,35 @@ describe('soundlake snowflake … against the Snowflake emulator speaking the dr
     expect(fake.count('TABLE')).toBe(ALL_TABLES.length);
     expect(fake.objects.get('PIPE SOUNDLAKE.RAW.LISTENING_STREAMS_PIPE')).toMatchObject({ created: 1, replaced: 0 });
     expect(fake.objects.get('VIEW SOUNDLAKE.ANALYTICS.LISTENING_GENRE_DAILY')).toMatchObject({ created: 1, replaced: 1 });
+  });
+
+  test('KPIs as dynamic tables: on a new account setup creates them as the loader role (CREATE DYNAMIC TABLE granted), with a valid TARGET_LAG', async () => {
+    process.env.SNOWFLAKE_KPI_MATERIALIZATION = 'dynamic_table';
+    process.env.SNOWFLAKE_KPI_TARGET_LAG = '15 minutes';
+    const { code, stderr } = await runCli(['snowflake', 'setup']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const dynamic = [...fake.objects.values()].filter((o) => o.kind === 'DYNAMIC TABLE');
+    expect(dynamic.map((o) => [o.name, o.properties?.targetLag])).toEqual([
+      ['SOUNDLAKE.ANALYTICS.LISTENING_GENRE_DAILY_DT', "'15 minutes'"],
+      ['SOUNDLAKE.ANALYTICS.LISTENING_TOP_SONGS_DAILY_DT', "'15 minutes'"],
+      ['SOUNDLAKE.ANALYTICS.LISTENING_TOP_GENRES_DAILY_DT', "'15 minutes'"],
+    ]);
+    for (const table of dynamic) expect(fake.account.access.owner({ kind: 'DYNAMIC TABLE', name: table.name })).toBe('SOUNDLAKE_LOADER');
+  });
+
+  test.each([
+    ['downstream', /DOWNSTREAM would never refresh the KPI tables/],
+    ['30 seconds', /at least 1 minute/],
+    ['soon', /a lag such as '1 hour'/],
+  ])('kpi_target_lag = %s is refused before connecting (exit 2)', async (lag, message) => {
+    process.env.SNOWFLAKE_KPI_MATERIALIZATION = 'dynamic_table';
+    process.env.SNOWFLAKE_KPI_TARGET_LAG = lag;
+    const { code, stderr } = await runCli(['snowflake', 'setup']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/\[snowflake\] kpi_target_lag/);
+    expect(stderr).toMatch(message);
+    expect(fake.logins).toHaveLength(0);
   });
 
   test('setup without a storage role ARN fails before connecting, naming the key', async () => {

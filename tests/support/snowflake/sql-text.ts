@@ -4,14 +4,29 @@
  * travel back over the wire with a Snowflake error code.
  */
 
-/** One statement as the emulator reads it: no comments, white space folded, no final semicolon. */
+/** One statement as the emulator reads it: no comments, white space folded, no final semicolon; string literals kept as written. */
 export function foldStatement(raw: string): string {
-  return raw
-    .replace(/--[^\n]*/g, '')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/;\s*$/, '')
-    .trim();
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === "'") {
+      const end = raw.indexOf("'", i + 1);
+      const close = end < 0 ? raw.length : end;
+      out += raw.slice(i, close + 1);
+      i = close;
+    } else if (c === '-' && raw[i + 1] === '-') {
+      const end = raw.indexOf('\n', i);
+      i = end < 0 ? raw.length : end - 1;
+    } else if (c === '/' && raw[i + 1] === '*') {
+      const end = raw.indexOf('*/', i + 2);
+      i = end < 0 ? raw.length : end + 1;
+    } else if (/\s/.test(c)) {
+      if (!out.endsWith(' ')) out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out.replace(/;\s*$/, '').trim();
 }
 
 /**
