@@ -10,10 +10,23 @@ import { CONTAINER, passRoles, type JobTasks } from './job-tasks';
 import { pascal } from './job-deployments';
 
 /**
- * Errors Step Functions retries with backoff: ECS.AmazonECSException is what RunTask raises when
- * Fargate has no capacity ("Capacity is unavailable at this time") or throttles.
+ * ECS API errors Step Functions retries with backoff: ECS.AmazonECSException is what RunTask raises
+ * when Fargate has no capacity ("Capacity is unavailable at this time"); the service's own
+ * transient errors (ECS.ServerException, ECS.ThrottlingException, ECS.LimitExceededException) come
+ * under their own names, and ErrorEquals matches names exactly.
  */
-export const CAPACITY_ERRORS = ['ECS.AmazonECSException'];
+export const CAPACITY_ERRORS = ['ECS.AmazonECSException', 'ECS.ServerException', 'ECS.ThrottlingException', 'ECS.LimitExceededException'];
+
+/**
+ * A task that stopped with a non-zero exit (States.TaskFailed: a failed run, or exit 5 while another
+ * run held the lease) or ran past the item timeout (States.Timeout; Step Functions stops the task)
+ * is tried again, twice, later: a run is exactly-once, so another attempt resumes or redoes only
+ * what was not committed.
+ */
+export const RUN_FAILURES = ['States.TaskFailed', 'States.Timeout'];
+
+/** `task/{cluster name}/*`: the tasks of our cluster, named by resource as ECS's IAM reference allows for StopTask and DescribeTasks. */
+export const clusterTasksArn = (s: DeploySettings, clusterName: string) => `arn:aws:ecs:${s.region}:${s.account}:task/${clusterName}/*`;
 
 /**
  * The backfill: a Distributed Map over `$.items`, each `{ "job": NAME, "command": [...] }` with a
@@ -22,9 +35,10 @@ export const CAPACITY_ERRORS = ['ECS.AmazonECSException'];
  * its task exits non-zero. At most `maxConcurrency` tasks at once; capacity errors retried with
  * backoff; the run fails once more than `toleratedFailurePercentage` of the items failed.
  */
-export function backfillStateMachine(scope: Construct, s: DeploySettings, tasks: JobTasks, clusterArn: string): sfn.StateMachine {
+export function backfillStateMachine(scope: Construct, s: DeploySettings, tasks: JobTasks, cluster: { arn: string; name: string }): sfn.StateMachine {
+  const clusterArn = cluster.arn;
   const network = {
-    AwsvpcConfiguration: { Subnets: s.subnetIds, SecurityGroups: s.securityGroupIds, AssignPublicIp: s.assignPublicIp ? 'ENABLED' : 'DISABLED' },
+    AwsvpcConfiguration: { Subnets: s.subnetIds, SecurityGroups: s.securityGroupIds, AssignPublicIp: s.egress === 'public-ip' ? 'ENABLED' : 'DISABLED' },
   };
   // The jobs `soundlake backfill-plan` accepts (dated or shardable inputs).
   const backfillTasks = tasks.tasks.filter((t) => canBackfill(findJob(t.deployment.job)!));
@@ -42,7 +56,12 @@ export function backfillStateMachine(scope: Construct, s: DeploySettings, tasks:
           Overrides: { ContainerOverrides: [{ Name: CONTAINER, 'Command.$': '$.command' }] },
           PropagateTags: 'TASK_DEFINITION',
         },
-        Retry: [{ ErrorEquals: CAPACITY_ERRORS, IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' }],
+        // A run that hangs must not hold a Map slot for the whole backfill.
+        TimeoutSeconds: s.backfill.itemTimeoutMinutes * 60,
+        Retry: [
+          { ErrorEquals: CAPACITY_ERRORS, IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' },
+          { ErrorEquals: RUN_FAILURES, IntervalSeconds: 300, BackoffRate: 2, MaxAttempts: 2, JitterStrategy: 'FULL' },
+        ],
       },
     });
     choice.when(sfn.Condition.stringEquals('$.job', deployment.job), run);
@@ -65,7 +84,8 @@ export function backfillStateMachine(scope: Construct, s: DeploySettings, tasks:
     logs: { destination: new logs.LogGroup(scope, 'BackfillLogs', { logGroupName: '/soundlake/backfill', retention: logs.RetentionDays.THREE_MONTHS }), level: sfn.LogLevel.ERROR },
   });
   machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: backfillTasks.map((t) => t.taskDefinition.taskDefinitionArn) }));
-  machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': clusterArn } } }));
+  // By resource, not by an ecs:cluster condition: .sync polls DescribeTasks and stops a timed-out task with StopTask.
+  machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [clusterTasksArn(s, cluster.name)] }));
   // runTask.sync learns that a task stopped through this managed EventBridge rule.
   machine.addToRolePolicy(
     new iam.PolicyStatement({

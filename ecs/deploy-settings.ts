@@ -30,8 +30,14 @@ export const DeploySettingsSchema = z
     landingPrefix: prefix.default('landing'),
     subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id')).min(1),
     securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'a security group id')).min(1),
-    /** Public subnets without a NAT gateway need true. */
-    assignPublicIp: z.boolean().default(false),
+    /**
+     * How tasks reach what they need on port 443: ECR (the image), Secrets Manager and SSM (the
+     * secrets), CloudWatch Logs, S3, and the internet (Spotify, DistroKid). `nat`: the subnets route
+     * 0.0.0.0/0 through a NAT gateway (private subnets). `public-ip`: public subnets (a route to an
+     * internet gateway) and tasks get a public IP. VPC endpoints alone are not enough: the Spotify and
+     * DistroKid jobs call the internet. docs/deployment.md, "Network".
+     */
+    egress: z.enum(['nat', 'public-ip'], { message: 'how tasks reach ECR, Secrets Manager, CloudWatch Logs, S3 and the internet on port 443: "nat" (private subnets with a NAT gateway) or "public-ip" (public subnets; tasks get a public IP)' }),
     /** KMS key that encrypts the DistroKid session file (S3_KMS_KEY_ID). */
     sessionKmsKeyArn: arn('kms'),
     secrets: z.object({ spotifyClientId: secretRef, spotifyClientSecret: secretRef, spotifyRefreshToken: secretRef }),
@@ -76,8 +82,10 @@ export const DeploySettingsSchema = z
         maxConcurrency: z.number().int().min(1).max(1000).default(8),
         /** Percentage of items that may fail before the whole backfill fails. */
         toleratedFailurePercentage: z.number().min(0).max(100).default(0),
+        /** Minutes one item's task may run before Step Functions stops it and tries it again (default 360). */
+        itemTimeoutMinutes: z.number().int().min(5).max(7 * 24 * 60).default(360),
       })
-      .default({ maxConcurrency: 8, toleratedFailurePercentage: 0 }),
+      .default({ maxConcurrency: 8, toleratedFailurePercentage: 0, itemTimeoutMinutes: 360 }),
   })
   .strict()
   .superRefine((s, ctx) => {

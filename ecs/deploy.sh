@@ -32,6 +32,10 @@ node -e '
   require("fs").writeFileSync(process.argv[3], JSON.stringify(app.synth().getStackByName("soundlake").template));
 ' "$settings" "$tag" "$template"
 
+# The network the settings promise (egress): checked against the subnets' routes and the security
+# groups before anything is built or created (docs/deployment.md, "Network").
+node dist-ecs/ecs/network-preflight.js "$settings"
+
 aws ecr describe-repositories --region "$region" --repository-names "$repo_name" >/dev/null 2>&1 \
   || aws ecr create-repository --region "$region" --repository-name "$repo_name" --image-scanning-configuration scanOnPush=true >/dev/null
 aws ecr get-login-password --region "$region" | docker login --username AWS --password-stdin "$registry"
@@ -60,6 +64,15 @@ if [ "$status" = NONE ] && aws s3api head-bucket --bucket "$bucket" 2>/dev/null;
     exit 1
   fi
 fi
+
+# A new account has no ECS service-linked role until ECS first needs it, and creating the cluster in
+# the same stack can race its creation ("Unable to assume the service linked role"): create it first.
+# An account that has it answers "has been taken in this account": fine.
+aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com >/dev/null 2>&1 || true
+
+# The network the settings promise (egress): checked against the subnets' routes and the security
+# groups before anything is created (docs/deployment.md, "Network").
+node dist-ecs/ecs/network-preflight.js "$settings"
 
 # deploy = create or update through a change set; with no change it exits 0 instead of failing.
 aws cloudformation deploy --region "$region" --stack-name "$stack" --template-file "$template" \

@@ -135,7 +135,7 @@ export function jobSchedules(scope: Construct, s: DeploySettings, tasks: JobTask
             taskDefinitionArn: taskDefinition.taskDefinitionArn,
             launchType: 'FARGATE',
             networkConfiguration: {
-              awsvpcConfiguration: { subnets: s.subnetIds, securityGroups: s.securityGroupIds, assignPublicIp: s.assignPublicIp ? 'ENABLED' : 'DISABLED' },
+              awsvpcConfiguration: { subnets: s.subnetIds, securityGroups: s.securityGroupIds, assignPublicIp: s.egress === 'public-ip' ? 'ENABLED' : 'DISABLED' },
             },
           },
         },

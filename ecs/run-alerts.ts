@@ -30,8 +30,8 @@ const field = (path: string) => events.EventField.fromPath(path);
 /**
  * Alerts on an SNS topic: a task that stopped with a failing exit code (one rule per code, so the
  * message says what the code means), with an exit code soundlake never uses (137: killed, e.g. out
- * of memory), or that failed to start; dead-lettered schedule starts; and, per job, no successful
- * run (the RunSucceeded metric the run emits) for `missedPeriods` of its periods. Scheduler's own
+ * of memory), or that failed to start; dead-lettered schedule starts; and, per job, runs that
+ * emitted RunSucceeded but no success for `missedPeriods` of its periods. Scheduler's own
  * retries and DLQ only cover starting a task; these cover the run.
  */
 export function runAlerts(scope: Construct, s: DeploySettings, clusterArn: string, deadLetters: sqs.IQueue, schedulesEnabled: boolean): sns.Topic {
@@ -77,8 +77,12 @@ export function runAlerts(scope: Construct, s: DeploySettings, clusterArn: strin
         evaluationPeriods: window.periods,
         datapointsToAlarm: window.periods,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        // No datapoint is no success: a job that never ran is exactly what this alarm is for.
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        // Missing data is not evaluated ("The alarm does not consider missing data points when
+        // evaluating whether to change state"): treated as breaching, every alarm would page the moment
+        // it is created, before any job has run (the weekly one for up to 7 days). A run that fails
+        // emits RunSucceeded = 0, which breaches; a task that never starts pages through
+        // TaskFailedToStartRule and the schedule's dead letters.
+        treatMissingData: cloudwatch.TreatMissingData.MISSING,
       }).addAlarmAction(alarmAction);
     }
   }

@@ -32,7 +32,7 @@ export class SoundlakeStack extends Stack {
     jobSchedules(this, s, tasks, cluster.attrArn, deadLetters);
     const topic = runAlerts(this, s, cluster.attrArn, deadLetters, schedulesEnabled);
     runDashboard(this);
-    const backfill = backfillStateMachine(this, s, tasks, cluster.attrArn);
+    const backfill = backfillStateMachine(this, s, tasks, { arn: cluster.attrArn, name: cluster.clusterName! });
 
     new CfnOutput(this, 'LakeUrl', { value: `s3://${bucket.bucketName}/${s.lakePrefix}` });
     new CfnOutput(this, 'LandingUrl', { value: `s3://${bucket.bucketName}/${s.landingPrefix}` });

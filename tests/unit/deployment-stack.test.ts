@@ -263,8 +263,10 @@ describe('ecs/: the CDK app', () => {
       Period: 3600,
       EvaluationPeriods: 2,
       ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
+      // Not breaching on missing data: created before any run, the alarm must not page.
+      TreatMissingData: 'missing',
     });
+    for (const [, alarm] of byType('AWS::CloudWatch::Alarm')) expect(alarm.Properties.TreatMissingData).not.toBe('breaching');
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: example.alerts.email });
   });
 
@@ -311,11 +313,22 @@ describe('the backfill state machine', () => {
     for (const [, run] of runs) {
       expect(run.Resource).toBe('arn:aws:states:::ecs:runTask.sync');
       expect(run.Parameters.Overrides.ContainerOverrides).toEqual([{ Name: 'soundlake', 'Command.$': '$.command' }]);
-      expect(run.Retry).toEqual([expect.objectContaining({ ErrorEquals: ['ECS.AmazonECSException'], BackoffRate: 2, MaxAttempts: 6 })]);
+      expect(run.Retry).toEqual([
+        expect.objectContaining({ ErrorEquals: ['ECS.AmazonECSException', 'ECS.ServerException', 'ECS.ThrottlingException', 'ECS.LimitExceededException'], BackoffRate: 2, MaxAttempts: 6 }),
+        // A failed or timed-out run is tried again later: exactly-once makes another attempt safe.
+        expect.objectContaining({ ErrorEquals: ['States.TaskFailed', 'States.Timeout'], MaxAttempts: 2 }),
+      ]);
+      expect(run.TimeoutSeconds).toBe(example.backfill.itemTimeoutMinutes * 60);
     }
-    const tuned = synth((s) => (s.backfill = { maxConcurrency: 3, toleratedFailurePercentage: 10 }));
+    const tuned = synth((s) => (s.backfill = { maxConcurrency: 3, toleratedFailurePercentage: 10, itemTimeoutMinutes: 60 }));
     const tunedMachine = Object.values(tuned.findResources('AWS::StepFunctions::StateMachine'))[0] as Json;
     expect(JSON.stringify(tunedMachine.Properties.DefinitionString)).toMatch(/\\"MaxConcurrency\\":3,.*\\"ToleratedFailurePercentage\\":10/);
+  });
+
+  test("the machine's role may poll and stop the tasks of its cluster, named by resource (no ecs:cluster condition that .sync polling may not meet)", () => {
+    const tasks = statementsOf(roleId('BackfillStateMachineRole')).filter((s) => JSON.stringify(s.Action).includes('ecs:DescribeTasks'));
+    expect(tasks).toEqual([expect.objectContaining({ Action: ['ecs:StopTask', 'ecs:DescribeTasks'], Resource: `arn:aws:ecs:${example.region}:${example.account}:task/soundlake/*` })]);
+    expect(tasks[0].Condition).toBeUndefined();
   });
 
   test("the machine's role starts only the backfill jobs' task definitions", () => {
