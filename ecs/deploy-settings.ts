@@ -100,7 +100,7 @@ export const DeploySettingsSchema = z
         path: ['snowflake', 'snowpipeQueueArn'],
         message:
           `the Snowpipe queue is in ${queueRegion} but the stack (and the lake bucket) in ${s.region}; S3 can only notify an SQS queue in the bucket's region. ` +
-          `Deploy in ${queueRegion}, or use snowflake.route = "sns" (README, "Deploying to AWS": regions)`,
+          `Deploy in ${queueRegion}, or use snowflake.route = "sns" (docs/deployment.md, "Snowflake in another region")`,
       });
     }
     if (Boolean(s.snowflake.iamUserArn) !== Boolean(s.snowflake.externalId)) {

@@ -2,7 +2,7 @@
 # Build the images, push them to ECR, and deploy the CDK app's template. Needs Node, the AWS CLI
 # with credentials, and Docker. Usage:
 #   ecs/deploy.sh <settings.json>
-# settings.json: see ecs/settings.example.json and README "Deploying to AWS". Run it again after
+# settings.json: see ecs/settings.example.json and docs/deployment.md. Run it again after
 # `soundlake snowflake setup` with snowflake.* filled in: the role then trusts Snowflake, the bucket
 # notifies the pipes, and the schedules are enabled.
 set -euo pipefail
@@ -60,7 +60,7 @@ if [ "$status" = NONE ] && aws s3api head-bucket --bucket "$bucket" 2>/dev/null;
     echo "deploy.sh: removing the empty bucket $bucket left by a failed create" >&2
     aws s3api delete-bucket --region "$region" --bucket "$bucket"
   else
-    echo "deploy.sh: bucket $bucket exists and holds data, but no stack owns it; import it (README, Deploying to AWS) or choose another lakeBucketName" >&2
+    echo "deploy.sh: bucket $bucket exists and holds data, but no stack owns it; import it (docs/aws-stack.md) or choose another lakeBucketName" >&2
     exit 1
   fi
 fi

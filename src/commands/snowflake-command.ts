@@ -69,7 +69,7 @@ export function addSnowflakeCommand(program: Command): void {
       console.log(
         variables.LOOKER_PUBLIC_KEY
           ? `\nLooker connects as ${variables.LOOKER_USER} (TYPE = SERVICE, key pair from [looker] public_key_path, role ${variables.LOOKER_ROLE}).`
-          : `\nno Looker user: [looker] public_key_path is empty (README, "Connecting Looker").`,
+          : `\nno Looker user: [looker] public_key_path is empty (docs/looker.md, "Connecting Looker").`,
       );
     });
 
