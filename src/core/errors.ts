@@ -79,8 +79,8 @@ export class AbortedError extends SoundlakeError {
 
 /** Another run of the same job is working (its lease is live): this one stops before reading anything. */
 export class LeaseHeldError extends SoundlakeError {
-  constructor(message: string) {
-    super(message, ExitCode.leaseHeld);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.leaseHeld, options);
   }
 }
 

@@ -5,6 +5,8 @@
  * at chosen places in extract, stage, package, commit and housekeeping. Never set in production.
  */
 const target = parseTarget(process.env.SOUNDLAKE_KILL_AT);
+/** `SOUNDLAKE_STOP_AT=name`: the process stops itself with SIGSTOP there (a paused VM, a GC pause, a frozen container) until a SIGCONT. */
+const stopTarget = parseTarget(process.env.SOUNDLAKE_STOP_AT);
 const passes = new Map<string, number>();
 
 function parseTarget(value: string | undefined): { name: string; nth: number } | undefined {
@@ -14,8 +16,9 @@ function parseTarget(value: string | undefined): { name: string; nth: number } |
 }
 
 export function killPoint(name: string): void {
-  if (target === undefined || target.name !== name) return;
+  if (target?.name !== name && stopTarget?.name !== name) return;
   const count = (passes.get(name) ?? 0) + 1;
   passes.set(name, count);
-  if (count === target.nth) process.kill(process.pid, 'SIGKILL');
+  if (target?.name === name && count === target.nth) process.kill(process.pid, 'SIGKILL');
+  if (stopTarget?.name === name && count === stopTarget.nth) process.kill(process.pid, 'SIGSTOP');
 }

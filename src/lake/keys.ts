@@ -6,7 +6,9 @@ import { parseDate } from '../core/values';
  *   raw/{source}/{table}/year=YYYY/month=MM/day=DD/{table}_{job}_{runId}_{part:05}.csv.gz
  *   rejects/{source}/{table}/year=YYYY/month=MM/day=DD/{table}_{job}_{runId}_{part:05}.csv.gz
  *   _staging/{scope}/{runId}/…      written first; never loaded
- *   _packages/{scope}/{runId}.json  the run package while it commits (state "committing")
+ *   _packages/{scope}/{runId}.json  the run package while it commits (state "committing"), or a
+ *                                   void marker: that run may never package (see run/commit-slots.ts)
+ *   _commits/{scope}/{seq}.json     commit slot seq, claimed by exactly one run (create-only)
  *   _manifests/{job}/{runId}.json   the committed run's manifest
  *   _state/{job}.json               incremental state, written as part of the commit
  *   _locks/{scope}/{generation}.json the job's lease
@@ -67,6 +69,13 @@ export const stagedPrivateKey = (scope: string, runId: string, name: string) => 
 export const packagePrefix = (scope: string) => `_packages/${scope}/`;
 export const packageKey = (scope: string, runId: string) => `${packagePrefix(scope)}${runId}.json`;
 export const manifestKey = (job: string, runId: string) => `_manifests/${job}/${runId}.json`;
+export const commitSlotPrefix = (scope: string) => `_commits/${scope}/`;
+export const commitSlotKey = (scope: string, seq: number) => `${commitSlotPrefix(scope)}${String(seq).padStart(10, '0')}.json`;
+/** The slot number of a commit slot key, or undefined for another key. */
+export function commitSlotOf(key: string): number | undefined {
+  const m = /(\d{10})\.json$/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}
 export const stateKey = (job: string) => `_state/${job}.json`;
 export const leasePrefix = (scope: string) => `_locks/${scope}/`;
 export const leaseKey = (scope: string, generation: number) => `${leasePrefix(scope)}${String(generation).padStart(10, '0')}.json`;

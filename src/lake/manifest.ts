@@ -58,6 +58,8 @@ export interface RunManifest {
   outcome: { inputs_in_error: number; inputs_ignored: number; entries_skipped: number };
   io: Record<string, number>;
   timings: Record<string, number>;
+  /** The commit slot the package claimed (run/commit-slots.ts); absent on packages of soundlake before 0.2. */
+  commit_seq?: number;
   /** How the commit went: files published now, files found already in place (a resumed commit), who finished it. */
   commit?: { published: number; already_present: number; finished_by: string; attempts: number };
 }

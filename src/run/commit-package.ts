@@ -4,7 +4,7 @@ import { killPoint } from '../core/kill-point';
 import type { Logger } from '../core/log';
 import { TaskPool } from '../core/task-pool';
 import { manifestKey, packageKey, stagingPrefix } from '../lake/keys';
-import type { RunManifest } from '../lake/manifest';
+import { parseManifest, type RunManifest } from '../lake/manifest';
 import { writeJobState } from '../lake/state';
 import type { Store } from '../lake/store';
 import { runHousekeeping } from './housekeeping';
@@ -46,11 +46,16 @@ export async function commitPackage(lake: Store, pkg: RunManifest, finishedBy: s
     committed_at: new Date().toISOString(),
     commit: { published, already_present: present, finished_by: finishedBy, attempts: (pkg.commit?.attempts ?? 0) + 1 },
   };
-  await lake.putText(manifestKey(pkg.job, pkg.run_id), jsonRecord(manifest));
+  // Written once: a resume after a crash between this write and the package's deletion keeps the
+  // manifest of the attempt that published the files (its counts and finisher), and returns it.
+  let written = manifest;
+  if (!(await lake.putTextIfAbsent(manifestKey(pkg.job, pkg.run_id), jsonRecord(manifest)))) {
+    written = parseManifest((await lake.readText(manifestKey(pkg.job, pkg.run_id)))!, lake.describe(manifestKey(pkg.job, pkg.run_id)));
+  }
   killPoint('manifest');
   await lake.delete([packageKey(pkg.scope, pkg.run_id)]);
   await clearStaging(lake, pkg.scope, pkg.run_id);
-  return manifest;
+  return written;
 }
 
 /** Deletes what is left under a run's `_staging/{scope}/{runId}/` (nothing there is ever loaded). */

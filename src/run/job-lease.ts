@@ -94,13 +94,44 @@ export class JobLease {
     return lease;
   }
 
-  /** Throws when another run has taken the lease; the runner asks right before it commits. */
+  /**
+   * Throws when another run has taken the lease, or this run's lease object is gone or no longer
+   * its own (deleted by hand, then taken by another run under the same generation). The runner asks
+   * right before it packages; correctness does not rest on it (run/commit-slots.ts).
+   */
   async assertHeld(): Promise<void> {
+    if (this.signal.aborted) throw new LeaseHeldError(String(this.signal.reason));
     const highest = await highestGeneration(this.lake, this.record.scope);
     if (highest !== undefined && highest > this.generation) {
       this.lose(`another run took over the lease of ${this.record.scope} (generation ${highest}); this run stops without committing`);
+    } else {
+      const current = parseLease(await this.lake.readText(leaseKey(this.record.scope, this.generation)));
+      if (current?.run_id !== this.record.run_id) {
+        this.lose(
+          current
+            ? `another run took over the lease of ${this.record.scope} (run ${current.run_id}) after this run's lease object was deleted; this run stops without committing`
+            : `this run's lease object ${leaseKey(this.record.scope, this.generation)} was deleted; this run stops without committing`,
+        );
+      }
     }
     if (this.signal.aborted) throw new LeaseHeldError(String(this.signal.reason));
+  }
+
+  /**
+   * Why another run holds this scope now (a higher generation, or this generation rewritten by
+   * another run), or undefined: still this run's, or the lake could not be asked. Unlike
+   * assertHeld, a lease that merely could not be renewed is not "taken".
+   */
+  async takenBy(): Promise<string | undefined> {
+    try {
+      const highest = await highestGeneration(this.lake, this.record.scope);
+      if (highest !== undefined && highest > this.generation) return `another run took over the lease of ${this.record.scope} (generation ${highest}); this run stops without committing`;
+      const current = parseLease(await this.lake.readText(leaseKey(this.record.scope, this.generation)));
+      if (current && current.run_id !== this.record.run_id) return `another run took over the lease of ${this.record.scope} (run ${current.run_id}) after this run's lease object was deleted; this run stops without committing`;
+    } catch {
+      // The lake cannot answer: the run's own failure stands.
+    }
+    return undefined;
   }
 
   async release(): Promise<void> {
@@ -118,11 +149,13 @@ export class JobLease {
   private async heartbeat(): Promise<void> {
     if (this.released || this.signal.aborted) return;
     try {
+      // Renew only a lease that is still this run's: never recreate one deleted or taken meanwhile.
+      await this.assertHeld();
+      if (this.released) return;
       const now = new Date();
       await this.write({ ...this.record, renewed_at: now.toISOString(), expires_at: new Date(now.getTime() + this.ttlMs).toISOString() });
-      await this.assertHeld();
     } catch (error) {
-      if (this.signal.aborted) return;
+      if (this.signal.aborted || this.released) return;
       if (Date.now() >= Date.parse(this.record.expires_at)) this.lose(`the job lease could not be renewed before it expired: ${messageOf(error)}`);
       else this.log.warn(`could not renew the job lease (will retry): ${messageOf(error)}`);
     }

@@ -1,10 +1,11 @@
 import * as fsp from 'node:fs/promises';
 import { messageOf, NeedsPersonError } from '../core/errors';
 import type { Logger } from '../core/log';
-import { packageKey, packagePrefix, stagingRoot } from '../lake/keys';
+import { manifestKey, packageKey, packagePrefix, stagingRoot } from '../lake/keys';
 import { parseManifest, type RunManifest } from '../lake/manifest';
 import type { Store } from '../lake/store';
 import { commitPackage, discardRun } from './commit-package';
+import { isVoidMarker, voidOrCommitted } from './commit-slots';
 
 /**
  * Finishes every run package of the scope left in state `committing` (a run killed or failed
@@ -22,7 +23,8 @@ export async function resumePackages(
   const finished: RunManifest[] = [];
   for (const key of keys) {
     const text = await lake.readText(key);
-    if (text === undefined) continue;
+    // A void marker: that run may never package (run/commit-slots.ts); nothing to finish.
+    if (text === undefined || isVoidMarker(text)) continue;
     let pkg: RunManifest;
     try {
       pkg = parseManifest(text, lake.describe(key));
@@ -39,10 +41,13 @@ export async function resumePackages(
 }
 
 /**
- * Deletes staging and local spool folders of runs of this scope that died before packaging (no
- * package record): nothing there was ever visible, and the holder of the lease is the only live run.
+ * Deletes staging and local spool folders of runs of this scope that have no package: nothing there
+ * was ever visible. Such a run may only be stalled, not dead, whatever the lease says: it is voided
+ * first (run/commit-slots.ts), so it can never write a package that points at deleted staging; a
+ * run whose package got in first is left alone.
  */
-export async function collectAbandonedStaging(lake: Store, scope: string, currentRunId: string, log: Logger): Promise<void> {
+export async function collectAbandonedStaging(lake: Store, scope: string, job: string, currentRunId: string, log: Logger): Promise<string[]> {
+  const voided: string[] = [];
   const root = stagingRoot(scope);
   const staged = new Map<string, number>();
   for (const object of await lake.list(root)) {
@@ -51,8 +56,18 @@ export async function collectAbandonedStaging(lake: Store, scope: string, curren
   }
   const spooled = await fsp.readdir(lake.spoolRoot(scope)).catch(() => [] as string[]);
   for (const runId of new Set([...staged.keys(), ...spooled])) {
-    if (runId === currentRunId || (await lake.readText(packageKey(scope, runId))) !== undefined) continue;
+    if (runId === currentRunId) continue;
+    const text = await lake.readText(packageKey(scope, runId));
+    if (text !== undefined && !isVoidMarker(text)) continue;
+    // A committed run's leftovers (its package was finished by a resume): nothing to fence.
+    if ((await lake.readText(manifestKey(job, runId))) !== undefined) {
+      await discardRun(lake, scope, runId);
+      continue;
+    }
+    if ((await voidOrCommitted(lake, scope, job, runId, currentRunId, 'left staging without a package; voided before its staging was removed')) !== 'void') continue;
+    voided.push(runId);
     await discardRun(lake, scope, runId);
     log.warn('removed the staging of a run that stopped before packaging (nothing of it was committed)', { stopped_run: runId, files: staged.get(runId) ?? 0 });
   }
+  return voided;
 }

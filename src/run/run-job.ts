@@ -18,6 +18,7 @@ import { assertInputsUnchanged, type HousekeepingStep } from './housekeeping';
 import { InputLedger } from './input-ledger';
 import { IoCounters } from './io-counters';
 import { JobLease } from './job-lease';
+import { claimSlot, dropRedundantVoids, isVoidMarker, pruneSlots, settleSlots } from './commit-slots';
 import { collectAbandonedStaging, resumePackages } from './resume';
 import { JobState, secretFromEnv, type DateWindow, type RunContext } from './run-context';
 import { readRunSettings, type RunSettings } from './run-settings';
@@ -112,15 +113,25 @@ interface RunIdentity {
 
 /**
  * Phase 2: the lease (one run of the scope at a time), then whatever a stopped run left: its
- * package finished, a reused run id refused, the staging of runs that died before packaging removed.
+ * package finished, its claimed slot settled, a reused run id refused, the staging of runs that
+ * died before packaging voided and removed. Returns the lease and the commit slot this run's
+ * package will build on (run/commit-slots.ts).
  */
-async function takeOver(lake: Store, run: RunIdentity, settings: RunSettings, log: Logger, allJobs: readonly string[], explicitRunId: boolean): Promise<JobLease> {
+async function takeOver(
+  lake: Store,
+  run: RunIdentity,
+  settings: RunSettings,
+  log: Logger,
+  allJobs: readonly string[],
+  explicitRunId: boolean,
+): Promise<{ lease: JobLease; base: number; voided: string[] }> {
   const lease = await JobLease.acquire(lake, run.scope, run.runId, settings.leaseMs, log);
   try {
     await resumePackages(lake, run.scope, { finishedBy: run.runId, concurrency: settings.s3.concurrency, log });
+    const base = await settleSlots(lake, run.scope, run.job, run.runId, log);
     if (explicitRunId) await refuseUsedRunId(lake, run.runId, allJobs);
-    await collectAbandonedStaging(lake, run.scope, run.runId, log);
-    return lease;
+    const voided = await collectAbandonedStaging(lake, run.scope, run.job, run.runId, log);
+    return { lease, base, voided };
   } catch (error) {
     await lease.release();
     throw error;
@@ -159,17 +170,30 @@ async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: Ab
   };
 }
 
-/** Phase 4: the package record, durable before anything is visible — only while the lease holds and the inputs are the versions read. */
-async function writePackage(lake: Store, pkg: RunManifest, lease: JobLease): Promise<void> {
+/**
+ * Phase 4: the package record, durable before anything is visible. Only while the lease holds and
+ * the inputs are the versions read — and, not trusting the lease, only in the commit slot after the
+ * one this run took over from, claimed with a create-only write, and only when no other run voided
+ * this one meanwhile (run/commit-slots.ts).
+ */
+async function writePackage(lake: Store, pkg: RunManifest, lease: JobLease, base: number): Promise<RunManifest> {
   await lease.assertHeld();
   await assertInputsUnchanged(pkg.housekeeping);
-  if (!(await lake.putTextIfAbsent(packageKey(pkg.scope, pkg.run_id), jsonRecord(pkg)))) {
+  killPoint('before-claim');
+  const seq = await claimSlot(lake, pkg.scope, pkg.job, pkg.run_id, base);
+  killPoint('claimed');
+  const fenced: RunManifest = { ...pkg, commit_seq: seq };
+  if (!(await lake.putTextIfAbsent(packageKey(pkg.scope, pkg.run_id), jsonRecord(fenced)))) {
+    if (isVoidMarker(await lake.readText(packageKey(pkg.scope, pkg.run_id)))) {
+      throw new LeaseHeldError(`another run found this run (${pkg.run_id}) stalled and voided it before its package was written; nothing of this run was committed, and its inputs stay for the next run`);
+    }
     throw new SoundlakeError(
       `a run package for ${pkg.run_id} already exists at ${lake.describe(packageKey(pkg.scope, pkg.run_id))}; finish it with \`soundlake resume ${pkg.job} --run-id ${pkg.run_id}\``,
       1,
     );
   }
   killPoint('package');
+  return fenced;
 }
 
 /** Phase 5: commit and housekeeping from the package; a failure leaves the package for the next run. */
@@ -223,7 +247,9 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
   let packaged = false;
   try {
     await lake.check();
-    if (!run.dryRun) lease = await takeOver(lake, run, settings, log, options.allJobs ?? [job.name], options.runId !== undefined);
+    let base = 0;
+    let voided: string[] = [];
+    if (!run.dryRun) ({ lease, base, voided } = await takeOver(lake, run, settings, log, options.allJobs ?? [job.name], options.runId !== undefined));
     const aborts = options.signal ?? new AbortController().signal;
     const housekeeping: HousekeepingStep[] = [];
     const ctx = await runContext(lake, run, log, lease ? AbortSignal.any([aborts, lease.signal]) : aborts, housekeeping, settings.workers);
@@ -251,20 +277,26 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
       logSummary(log, pkg, undefined, run.startedAt);
       return { manifest: pkg };
     }
-    await writePackage(lake, pkg, lease!);
+    const fenced = await writePackage(lake, pkg, lease!, base);
     packaged = true;
     lap('package_s');
-    const manifest = await commitRun(lake, pkg, settings, log);
+    const manifest = await commitRun(lake, fenced, settings, log);
+    await dropRedundantVoids(lake, run.scope, voided)
+      .then(() => pruneSlots(lake, run.scope))
+      .catch((error) => log.debug(`could not tidy commit slots and void markers: ${messageOf(error)}`));
     const manifestUrl = lake.describe(manifestKey(job.name, runId));
     logSummary(log, manifest, manifestUrl, run.startedAt);
     return { manifest, manifestUrl };
-  } catch (error) {
-    if (error instanceof LeaseHeldError) {
-      log.warn(`run skipped: ${messageOf(error)}`);
-    } else {
-      if (lease && !packaged) await discardStaging(lake, run.scope, runId, log);
-      log.error(`run failed: ${messageOf(error)}`);
-    }
+  } catch (caught) {
+    let error = caught;
+    // A run that lost its lease (paused, cut off, its lease deleted) stops for that reason, whatever
+    // failed first in it: exit 5, the next run carries on.
+    const taken = lease && !(error instanceof LeaseHeldError) && !packaged ? await lease.takenBy() : undefined;
+    if (taken) error = new LeaseHeldError(taken, { cause: caught });
+    // Nothing of an unpackaged run is visible: its staging goes, whatever stopped it.
+    if (lease && !packaged) await discardStaging(lake, run.scope, runId, log);
+    if (error instanceof LeaseHeldError) log.warn(`run skipped: ${messageOf(error)}`);
+    else log.error(`run failed: ${messageOf(error)}`);
     throw error;
   } finally {
     await lease?.release();

@@ -36,6 +36,8 @@ function describeLake(kind: 'local folder' | 's3rver', makeSetup: () => Promise<
         `${zone}/listening/${table}/year=${day.slice(0, 4)}/month=${day.slice(5, 7)}/day=${day.slice(8)}/${table}_listening-events_${RUN_ID}_00000.csv.gz`;
       expect(await committedKeys(setup)).toEqual(
         [
+          // The first commit slot of the job, claimed by this run's package (run/commit-slots.ts).
+          '_commits/listening-events/0000000001.json',
           '_manifests/listening-events/test-run-1.json',
           p('raw', 'songs', '2026-11-21'),
           p('raw', 'streams', '2024-06-24'),
