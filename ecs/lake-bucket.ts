@@ -18,8 +18,8 @@ export function lakeBucket(scope: Construct, s: DeploySettings, topic?: { arn: s
     removalPolicy: RemovalPolicy.RETAIN,
     lifecycleRules: [
       { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      // Staging of runs that died before packaging; a live run's staging is minutes old.
-      { id: 'expire-staging', prefix: `${s.lakePrefix}/_staging/`, expiration: Duration.days(7) },
+      // No expiry on _staging/: an unfinished package needs its staged files however old they are,
+      // and the next run of the job removes the staging of runs that left no package.
       ...expire('expire-landing-archive', `${s.landingPrefix}/archive/`, s.retention.archiveDays),
       ...expire('expire-rejects', `${s.lakePrefix}/rejects/`, s.retention.rejectsDays),
     ],
