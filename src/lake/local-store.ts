@@ -11,6 +11,27 @@ import { sameVersion, type GuardedMoveOutcome, type ObjectVersion, type PublishO
 const READ_CHUNK_BYTES = 64 * 1024;
 
 /** A lake or landing area in a local folder; same layout as on S3. */
+/**
+ * A no-replace move's first half: link(2), or where Linux refuses a hard link to a file this user
+ * does not own (`fs.protected_hardlinks = 1`: EPERM — landing files another user wrote, as a
+ * mounted folder in Docker has), a copy beside the target linked into place, which is just as
+ * create-only. EEXIST passes through either way.
+ */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await fsp.link(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM' && (error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    const temp = tempNameFor(to);
+    try {
+      await fsp.copyFile(from, temp);
+      await fsp.link(temp, to);
+    } finally {
+      await fsp.rm(temp, { force: true });
+    }
+  }
+}
+
 export class LocalStore implements Store {
   readonly root: string;
 
@@ -171,7 +192,7 @@ export class LocalStore implements Store {
       const to = this.pathOf(toKey);
       await fsp.mkdir(path.dirname(to), { recursive: true });
       try {
-        await fsp.link(this.pathOf(fromKey), to);
+        await linkOrCopy(this.pathOf(fromKey), to);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
