@@ -15,8 +15,9 @@ import {
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { PermanentError, SoundlakeError } from '../core/errors';
+import { PermanentError, SoundlakeError, TransientError } from '../core/errors';
 import { s3Client, s3Settings } from '../connections/s3';
+import { withIdleTimeout } from './idle-timeout';
 import { sameVersion, type GuardedMoveOutcome, type ObjectVersion, type PublishOutcome, type Store, type StoredObject } from './store';
 
 /** `s3://bucket/some/prefix` → bucket and prefix (no leading slash, trailing slash when not empty). */
@@ -152,14 +153,24 @@ export class S3Store implements Store {
       this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, IfMatch: version?.etag })),
     );
     if (!(response.Body instanceof Readable)) throw new PermanentError(`S3 GetObject ${this.describe(key)}: no body`);
-    return response.Body;
+    return this.watched(response.Body, key);
+  }
+
+  /** The body of a GetObject, failed (transient: retried where reads are retried) when it stops arriving for the request timeout. */
+  private watched(body: Readable, key: string): Readable {
+    const idleMs = s3Settings().requestTimeoutMs;
+    return withIdleTimeout(body, idleMs, () => new TransientError(`S3 GetObject ${this.describe(key)}: the response body stopped arriving (no data for ${idleMs} ms, [s3] request_timeout_ms)`));
   }
 
   async readText(key: string): Promise<string | undefined> {
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
-      return await response.Body?.transformToString('utf8');
+      if (!(response.Body instanceof Readable)) return await response.Body?.transformToString('utf8');
+      const chunks: Buffer[] = [];
+      for await (const chunk of this.watched(response.Body, key)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
     } catch (error) {
+      if (error instanceof TransientError) throw error;
       if (errorCode(error) === 'NoSuchKey') return undefined;
       throw describeS3Error(error, 'GetObject', this.describe(key));
     }

@@ -134,6 +134,22 @@ test('a stalled S3 request times out and is retried instead of hanging the run',
   await expectExactlyOnce(setup);
 });
 
+test('a response body that stops after a few bytes fails the run within the request timeout instead of hanging it; the next run lands every row once', async () => {
+  const setup = await freshS3Setup();
+  const injectedBefore = s3.front.injected;
+  // A landing file's GetObject answers its headers and 16 bytes, then nothing, the connection open.
+  s3.front.addFault({ op: 'GetObject', fault: 'stall-body', times: 1, key: /landing/ });
+  const env = { ...setup.env, S3_REQUEST_TIMEOUT_MS: '1000' };
+  const outcome = await runListening({ ...setup, env }, { date: '2026-11-21' }).then(
+    () => 'succeeded',
+    (error: Error) => error.message,
+  );
+  expect(s3.front.injected - injectedBefore).toBe(1);
+  expect(outcome).toMatch(/succeeded|the response body stopped arriving \(no data for 1000 ms/);
+  if (outcome !== 'succeeded') await runListening(setup, { date: '2026-11-21' });
+  await expectExactlyOnce(setup);
+});
+
 test('a commit cut halfway is finished by the next run from its package, never extracted again', async () => {
   const setup = await freshS3Setup();
   // The 4th CopyObject of the commit fails for good: part of the run is published.

@@ -17,14 +17,15 @@ export type S3Op =
   | 'Other';
 
 /**
- * A fault to inject: `reset` drops the connection before the request reaches S3; `reset-after`
+ * A fault to inject (`stall-body`: the answer starts, then its body stops, the connection open);
+ * `reset` drops the connection before the request reaches S3; `reset-after`
  * lets S3 do the request and drops the answer (the client cannot tell whether it happened);
  * 500/503 answer InternalError/SlowDown without doing it; `slow` delays the answer by `delayMs`;
  * `hang` never answers (the connection stays open until the front stops).
  */
 export interface FaultRule {
   op: S3Op;
-  fault: 'reset' | 'reset-after' | 500 | 503 | 'slow' | 'hang';
+  fault: 'reset' | 'reset-after' | 500 | 503 | 'slow' | 'hang' | 'stall-body';
   /** Only requests whose object key matches. */
   key?: RegExp;
   /** Let this many matching requests through first. Default 0. */
@@ -138,7 +139,7 @@ export class S3Front {
         res.writeHead(refusal.status, { 'content-type': 'application/xml' }).end(errorXml(refusal.code, refusal.message));
         return;
       }
-      await this.forward(req, res, fault?.fault === 'reset-after');
+      await this.forward(req, res, fault?.fault === 'reset-after', fault?.fault === 'stall-body');
     } finally {
       release();
     }
@@ -178,10 +179,25 @@ export class S3Front {
     });
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse, dropAnswer: boolean): Promise<void> {
+  /**
+   * Passes the request to s3rver. `dropAnswer`: S3 acts, the answer is lost. `stallBody`: the
+   * answer's headers and first bytes arrive, then nothing more, with the connection left open (a
+   * body that stalls). Resolves when the answer is done or the client went away, so a key lock is
+   * never held past a disconnect.
+   */
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, dropAnswer: boolean, stallBody = false): Promise<void> {
     const target = new URL(this.upstream);
     return new Promise((resolve) => {
+      res.on('close', () => resolve());
       const forward = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        if (stallBody) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.once('data', (chunk: Buffer) => {
+            res.write(chunk.subarray(0, 16));
+            answer.destroy();
+          });
+          return;
+        }
         if (dropAnswer) {
           answer.resume();
           answer.on('end', () => {
