@@ -127,8 +127,14 @@ export class LocalStore implements Store {
     await fsp.mkdir(path.dirname(file), { recursive: true });
     // Write beside, then rename: a reader never sees half a manifest or state file.
     const temp = tempNameFor(file);
-    await fsp.writeFile(temp, text, { mode: options.private ? 0o600 : 0o644 });
-    await fsp.rename(temp, file);
+    try {
+      await fsp.writeFile(temp, text, { mode: options.private ? 0o600 : 0o644 });
+      await fsp.rename(temp, file);
+    } catch (error) {
+      // A full disk must not leave half a record beside the real one.
+      await fsp.rm(temp, { force: true });
+      throw error;
+    }
   }
 
   async putTextIfAbsent(key: string, text: string): Promise<boolean> {
@@ -136,8 +142,8 @@ export class LocalStore implements Store {
     await fsp.mkdir(path.dirname(file), { recursive: true });
     // Written whole beside it, then linked: link(2) never replaces, so exactly one writer wins.
     const temp = tempNameFor(file);
-    await fsp.writeFile(temp, text);
     try {
+      await fsp.writeFile(temp, text);
       await fsp.link(temp, file);
       return true;
     } catch (error) {

@@ -106,7 +106,8 @@ export class S3Store implements Store {
    * bucket, while the task role may list only its own prefixes (ecs/job-tasks.ts).
    */
   async check(): Promise<void> {
-    await this.call('ListObjectsV2', '', () => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix })));
+    // One key is enough to prove the bucket answers and the credentials may list it.
+    await this.call('ListObjectsV2', '', () => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, MaxKeys: 1 })));
   }
 
   async list(prefix: string, options: { recursive?: boolean } = {}): Promise<StoredObject[]> {

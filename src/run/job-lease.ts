@@ -161,9 +161,17 @@ export class JobLease {
     }
   }
 
-  private async write(record: LeaseRecord): Promise<void> {
-    await this.lake.putText(leaseKey(record.scope, this.generation), jsonRecord(record));
-    this.record = record;
+  /** Lease writes one after another: a renewal still in flight can never land after the release. */
+  private writes: Promise<void> = Promise.resolve();
+
+  private write(record: LeaseRecord): Promise<void> {
+    const next = this.writes.then(async () => {
+      if (this.released && !record.released) return;
+      await this.lake.putText(leaseKey(record.scope, this.generation), jsonRecord(record));
+      this.record = record;
+    });
+    this.writes = next.catch(() => undefined);
+    return next;
   }
 
   private lose(reason: string): void {
