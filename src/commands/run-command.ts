@@ -92,16 +92,23 @@ export function addResumeCommand(program: Command): void {
     .option('--run-id <id>', 'only this run; default every unfinished one, oldest first')
     .option('--lake <url>', 'lake folder or s3://bucket/prefix; overrides [lake] url / LAKE_URL')
     .option('--shard <i/n>', 'the commits of shard i of n (runs started with --shard i/n)', parseShard)
+    .option('--abandon <run-id>', "end that run's package, which can never finish (exit 3 named it): keep what was published, set its inputs aside in error/{run}/")
     .addHelpText(
       'after',
       '\nA run whose commit was cut (an S3 error, a killed task) left its run package in _packages/{job}/.\n' +
         'This publishes its remaining files (a key already holding the same bytes counts as done), writes\n' +
-        'the job state, moves its inputs, and writes the manifest. Exit 5 when a run of the job is working.',
+        'the job state, moves its inputs, and writes the manifest. Exit 5 when a run of the job is working.\n' +
+        'A package whose staged files are gone can never finish (exit 3 says so): --abandon ends it without\n' +
+        'loading anything twice; the reason file beside each input says which rows loaded.',
     )
-    .action(async (jobName: string, flags: { runId?: string; lake?: string; shard?: Shard }) => {
+    .action(async (jobName: string, flags: { runId?: string; lake?: string; shard?: Shard; abandon?: string }) => {
       const job = jobNamed(jobName);
-      const finished = await resumeJob(job.name, { runId: flags.runId, lake: flags.lake, shard: flags.shard });
+      const finished = await resumeJob(job.name, { runId: flags.runId, lake: flags.lake, shard: flags.shard, abandon: flags.abandon });
       if (finished.length === 0) console.log('nothing to resume');
+      if (flags.abandon !== undefined) {
+        for (const m of finished) console.log(`abandoned run ${m.run_id}: ${m.files.length} published file(s) kept, ${m.abandoned?.lost_files.length ?? 0} lost (${m.abandoned?.lost_rows ?? 0} rows); its inputs are in error/${m.run_id}/`);
+        return;
+      }
       for (const m of finished) console.log(`finished the commit of run ${m.run_id}: ${m.files.length} files (${m.commit?.already_present ?? 0} were already in place)`);
     });
 }

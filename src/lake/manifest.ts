@@ -58,6 +58,8 @@ export interface RunManifest {
   outcome: { inputs_in_error: number; inputs_ignored: number; entries_skipped: number };
   io: Record<string, number>;
   timings: Record<string, number>;
+  /** A package that could never finish, ended by `soundlake resume --abandon`: `files` lists only what was published. */
+  abandoned?: { by: string; at: string; lost_files: string[]; lost_rows: number; reason: string };
   /** The commit slot the package claimed (run/commit-slots.ts); absent on packages of soundlake before 0.2. */
   commit_seq?: number;
   /** How the commit went: files published now, files found already in place (a resumed commit), who finished it. */

@@ -106,8 +106,8 @@ export class S3Store implements Store {
    * bucket, while the task role may list only its own prefixes (ecs/job-tasks.ts).
    */
   async check(): Promise<void> {
-    // One key is enough to prove the bucket answers and the credentials may list it.
-    await this.call('ListObjectsV2', '', () => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, MaxKeys: 1 })));
+    // The top level only (a handful of folders): enough to prove the bucket answers and the credentials may list it.
+    await this.call('ListObjectsV2', '', () => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, Delimiter: '/' })));
   }
 
   async list(prefix: string, options: { recursive?: boolean } = {}): Promise<StoredObject[]> {

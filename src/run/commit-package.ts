@@ -7,6 +7,7 @@ import { manifestKey, packageKey, stagingPrefix } from '../lake/keys';
 import { parseManifest, type RunManifest } from '../lake/manifest';
 import { writeJobState } from '../lake/state';
 import type { Store } from '../lake/store';
+import { stagedFileGone } from './abandon-package';
 import { runHousekeeping } from './housekeeping';
 import { jsonRecord } from '../lake/json-record';
 
@@ -24,7 +25,15 @@ export async function commitPackage(lake: Store, pkg: RunManifest, finishedBy: s
   try {
     for (const file of pkg.files) {
       await pool.add(async () => {
-        if ((await lake.publish(file.staged_key, file.key, file.sha256)) === 'published') published++;
+        let outcome;
+        try {
+          outcome = await lake.publish(file.staged_key, file.key, file.sha256);
+        } catch (error) {
+          // Gone from staging and never published: no retry can finish this package.
+          if ((await lake.stat(file.staged_key)) === undefined && (await lake.stat(file.key)) === undefined) throw stagedFileGone(pkg, file, lake);
+          throw error;
+        }
+        if (outcome === 'published') published++;
         else present++;
         killPoint('commit');
       });

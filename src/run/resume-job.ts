@@ -2,9 +2,11 @@ import { lakeFlag, loadConfig } from '../core/config';
 import { ConfigError } from '../core/errors';
 import { createLogger } from '../core/log';
 import { configureS3 } from '../connections/s3';
-import { isValidRunId, manifestKey, newRunId } from '../lake/keys';
-import type { RunManifest } from '../lake/manifest';
+import { isValidRunId, manifestKey, newRunId, packageKey } from '../lake/keys';
+import { parseManifest, type RunManifest } from '../lake/manifest';
 import { openStore } from '../lake/open-store';
+import { abandonPackage } from './abandon-package';
+import { isVoidMarker } from './commit-slots';
 import { JobLease } from './job-lease';
 import { resumePackages } from './resume';
 import { scopeOf, type Shard } from './shard';
@@ -14,6 +16,8 @@ export interface ResumeOptions {
   /** Only this run's package; default every package of the job left in `committing`. */
   runId?: string;
   lake?: string;
+  /** `--abandon <run>`: end that run's package, which can never finish (src/run/abandon-package.ts). */
+  abandon?: string;
   /** The shard whose commits to finish (runs started with --shard). */
   shard?: Shard;
   env?: NodeJS.ProcessEnv;
@@ -36,6 +40,14 @@ export async function resumeJob(job: string, options: ResumeOptions = {}): Promi
   const scope = scopeOf(job, options.shard);
   const lease = await JobLease.acquire(lake, scope, resumeId, settings.leaseMs, log);
   try {
+    if (options.abandon !== undefined) {
+      if (!isValidRunId(options.abandon)) throw new ConfigError(`--abandon ${JSON.stringify(options.abandon)}: not a run id`);
+      const text = await lake.readText(packageKey(scope, options.abandon));
+      if (text === undefined || isVoidMarker(text)) throw new ConfigError(`--abandon ${options.abandon}: ${job} has no unfinished package of that run (${lake.describe(packageKey(scope, options.abandon))})`);
+      const manifest = await abandonPackage(lake, parseManifest(text, lake.describe(packageKey(scope, options.abandon))), resumeId, log);
+      log.warn('run abandoned', { abandoned_run: manifest.run_id, published_files: manifest.files.length, lost_files: manifest.abandoned?.lost_files.length ?? 0 });
+      return [manifest];
+    }
     const finished = await resumePackages(lake, scope, { finishedBy: resumeId, concurrency: settings.s3.concurrency, log, runId: options.runId });
     if (finished.length === 0) {
       const committed = options.runId !== undefined && (await lake.readText(manifestKey(job, options.runId))) !== undefined;

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { lakeFlag, loadConfig } from '../core/config';
 import { parseDateFlag, utcToday } from '../core/dates';
-import { ConfigError, LeaseHeldError, messageOf, SoundlakeError } from '../core/errors';
+import { ConfigError, LeaseHeldError, messageOf, NeedsPersonError, SoundlakeError } from '../core/errors';
 import { killPoint } from '../core/kill-point';
 import { createLogger, type Logger } from '../core/log';
 import { configureS3 } from '../connections/s3';
@@ -201,6 +201,7 @@ async function commitRun(lake: Store, pkg: RunManifest, settings: RunSettings, l
   try {
     return await commitPackage(lake, pkg, pkg.run_id, settings.s3.concurrency, log);
   } catch (error) {
+    if (error instanceof NeedsPersonError) throw error;
     throw new SoundlakeError(
       `run ${pkg.run_id} is packaged but its commit stopped: ${messageOf(error)}. Nothing is lost and nothing will load twice: ` +
         `the next run of ${pkg.job} finishes this commit before it reads anything, or run \`soundlake resume ${pkg.job}\` now`,

@@ -177,6 +177,45 @@ test('a commit cut halfway is finished by the next run from its package, never e
   expect((await setup.landing.list('archive/cut-run/')).length).toBe(5);
 });
 
+test('a package whose staged files are gone (expired, deleted) is no wedge: exit 3 names the command, --abandon ends it with nothing loaded twice', async () => {
+  const setup = await freshS3Setup();
+  s3.front.addFault({ op: 'CopyObject', fault: 500, after: 3 });
+  await failure(runListening(setup, { date: '2026-11-21', runId: 'expired-run' }));
+  s3.front.clearFaults();
+  const published = [...(await setup.lake.list('raw/')), ...(await setup.lake.list('rejects/'))].length;
+  expect(published).toBe(3);
+  // What a lifecycle rule or a person did to the staging while the package waited.
+  await setup.lake.delete((await setup.lake.list('_staging/')).map((o) => o.key));
+
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const stuck = await failure(runListening(setup, { date: '2026-11-21' }));
+    expect(stuck?.exitCode).toBe(ExitCode.needsPerson);
+    expect(stuck?.message).toMatch(/run expired-run's package cannot be committed: its staged file .* is gone .*`soundlake resume listening-events --abandon expired-run`/);
+  }
+  const { resumeJob } = await import('../../src/run/resume-job');
+  const { LogCapture } = await import('../support/log-capture');
+  const [abandoned] = await resumeJob('listening-events', { abandon: 'expired-run', dotenvDir: null, logStream: new LogCapture(), env: { LAKE_URL: setup.lakeUrl, ...setup.env, RUN_LEASE_SECONDS: '1' } });
+  // The manifest keeps the 3 published files; the rest are recorded as lost, with their rows.
+  expect(abandoned.files).toHaveLength(published);
+  expect(abandoned.abandoned!.lost_files.length).toBeGreaterThan(0);
+  expect(abandoned.abandoned!.lost_rows).toBeGreaterThan(0);
+  // What was published stays once; nothing is there twice.
+  const rows = await committedRows(setup.lake);
+  for (const [table, list] of rows.rows) {
+    const ref = reference.rows.get(table)!;
+    const counts = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
+    const theirs = counts(ref);
+    for (const [row, n] of counts(list)) expect([table, row, n <= (theirs.get(row) ?? 0)]).toEqual([table, row, true]);
+  }
+  // The inputs are set aside with a reason, never read again.
+  const setAside = (await setup.landing.list('error/expired-run/')).map((o) => o.key);
+  expect(setAside.filter((k) => !k.endsWith('.reason.json'))).toHaveLength(5);
+  expect(await setup.landing.readText(setAside.find((k) => k.endsWith('.reason.json'))!)).toMatch(/Loaded: 3 file\(s\).*not loaded: \d+ file\(s\).*Re-land only the rows that were not loaded/);
+  const { result } = await runListening(setup, { date: '2026-11-21' });
+  expect(result.manifest.totals.rows_in).toBe(0);
+  expect(await setup.lake.list('_packages/')).toEqual([]);
+});
+
 /** Starts two runs of the job together; returns what each did. */
 async function twoRunsAtOnce(setup: Setup) {
   return Promise.all(
