@@ -1,8 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { committedRows, generateLanding, putLanding, rowCounts, type LakeRows } from '../support/lake-rows';
-import { runListening, stores, type Setup } from '../support/listening-scenario';
+import { expectExactlyOnce as expectExactlyOnceOf, prepareTrials, type Trials } from '../support/landing-trials';
+import type { Setup } from '../support/listening-scenario';
 import { startS3, type RunningS3 } from '../support/s3rver-harness';
 import { tempDir } from '../support/temp-dir';
 
@@ -35,9 +34,7 @@ const RANDOM_TRIALS = 4;
 
 let s3: RunningS3;
 let work: { dir: string; cleanup: () => void };
-let landingDir: string;
-let reference: LakeRows;
-let trialNo = 0;
+let landingTrials: Trials;
 let trials = 0;
 
 interface ChildOutcome {
@@ -84,42 +81,15 @@ async function recover(setup: Setup): Promise<void> {
   }
 }
 
-async function expectExactlyOnce(setup: Setup): Promise<void> {
-  const { lake, landing } = await stores(setup);
-  const rows = await committedRows(lake);
-  expect(rowCounts(rows)).toEqual(rowCounts(reference));
-  expect(rows.digest).toBe(reference.digest);
-  // No package left; a void marker may stay where a run died between its commit slot and its
-  // package (src/run/commit-slots.ts): it only names a run that can never commit.
-  for (const p of await lake.list('_packages/')) expect(await lake.readText(p.key)).toMatch(/"state": ?"void"/);
-  expect(await lake.list('_staging/')).toEqual([]);
-  const spool = lake.spoolRoot('listening-events');
-  expect(fs.existsSync(spool) ? fs.readdirSync(spool) : []).toEqual([]);
-  expect((await landing.list('', { recursive: false })).map((o) => o.key)).toEqual([]);
-}
-
-async function freshSetup(kind: 'local' | 's3'): Promise<Setup> {
-  trialNo++;
-  const setup: Setup =
-    kind === 'local'
-      ? { lakeUrl: path.join(work.dir, `lake-${trialNo}`), landingUrl: path.join(work.dir, `landing-${trialNo}`), env: {} }
-      : { lakeUrl: `s3://${s3.bucket}/lake-${trialNo}`, landingUrl: `s3://${s3.bucket}/landing-${trialNo}`, env: s3.env };
-  if (kind === 'local') fs.mkdirSync(setup.landingUrl);
-  await putLanding(landingDir, (await stores(setup)).landing);
-  return setup;
-}
+const freshSetup = (kind: 'local' | 's3') => landingTrials.fresh(kind);
+const expectExactlyOnce = (setup: Setup) => expectExactlyOnceOf(setup, landingTrials.reference);
 
 beforeAll(async () => {
   // The child runs the built CLI, as the image does.
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
   s3 = await startS3();
   work = tempDir();
-  landingDir = path.join(work.dir, 'landing-source');
-  await generateLanding(landingDir, 4000, 23);
-  const refSetup = { lakeUrl: path.join(work.dir, 'ref-lake'), landingUrl: path.join(work.dir, 'ref-landing'), env: {} };
-  fs.cpSync(landingDir, refSetup.landingUrl, { recursive: true });
-  await runListening(refSetup, { date: DATE });
-  reference = await committedRows((await stores(refSetup)).lake);
+  landingTrials = await prepareTrials({ workDir: work.dir, s3, date: DATE, events: 4000, seed: 23 });
 }, 120_000);
 
 afterAll(async () => {

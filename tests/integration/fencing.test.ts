@@ -2,8 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { commitSlotPrefix, leasePrefix } from '../../src/lake/keys';
-import { committedRows, generateLanding, putLanding, rowCounts, type LakeRows } from '../support/lake-rows';
-import { runListening, stores, type Setup } from '../support/listening-scenario';
+import { expectExactlyOnce as expectExactlyOnceOf, prepareTrials, type Trials } from '../support/landing-trials';
+import { stores, type Setup } from '../support/listening-scenario';
 import { startS3, type RunningS3 } from '../support/s3rver-harness';
 import { tempDir } from '../support/temp-dir';
 
@@ -22,9 +22,7 @@ const DATE = '2026-11-21';
 
 let s3: RunningS3;
 let work: { dir: string; cleanup: () => void };
-let landingDir: string;
-let reference: LakeRows;
-let trial = 0;
+let trials: Trials;
 
 function spawnRun(setup: Setup, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
   const cli = `require(${JSON.stringify(path.join(BUILD, 'src', 'cli.js'))}).main(process.argv.slice(1)).then((code) => { process.exitCode = code; })`;
@@ -62,28 +60,8 @@ async function stopped(child: ChildProcess): Promise<void> {
   throw new Error('the run never reached its stop point');
 }
 
-async function freshSetup(kind: 'local' | 's3'): Promise<Setup> {
-  trial++;
-  const setup: Setup =
-    kind === 'local'
-      ? { lakeUrl: path.join(work.dir, `lake-${trial}`), landingUrl: path.join(work.dir, `landing-${trial}`), env: {} }
-      : { lakeUrl: `s3://${s3.bucket}/lake-${trial}`, landingUrl: `s3://${s3.bucket}/landing-${trial}`, env: s3.env };
-  if (kind === 'local') fs.mkdirSync(setup.landingUrl);
-  await putLanding(landingDir, (await stores(setup)).landing);
-  return setup;
-}
-
-async function expectExactlyOnce(setup: Setup): Promise<void> {
-  const { lake, landing } = await stores(setup);
-  const rows = await committedRows(lake);
-  expect(rowCounts(rows)).toEqual(rowCounts(reference));
-  expect(rows.digest).toBe(reference.digest);
-  const packages = await lake.list('_packages/');
-  // Only void markers may stay: each names a run that can never commit.
-  for (const p of packages) expect(await lake.readText(p.key)).toMatch(/"state": ?"void"/);
-  expect(await lake.list('_staging/')).toEqual([]);
-  expect((await landing.list('', { recursive: false })).map((o) => o.key)).toEqual([]);
-}
+const freshSetup = (kind: 'local' | 's3') => trials.fresh(kind);
+const expectExactlyOnce = (setup: Setup) => expectExactlyOnceOf(setup, trials.reference);
 
 /** The next ordinary run after the dust settles: it must succeed (no wedge). */
 async function nextRunSucceeds(setup: Setup): Promise<void> {
@@ -96,12 +74,7 @@ beforeAll(async () => {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD], { cwd: ROOT });
   s3 = await startS3();
   work = tempDir('fencing-');
-  landingDir = path.join(work.dir, 'landing-source');
-  await generateLanding(landingDir, 2000, 31);
-  const ref = { lakeUrl: path.join(work.dir, 'ref-lake'), landingUrl: path.join(work.dir, 'ref-landing'), env: {} };
-  fs.cpSync(landingDir, ref.landingUrl, { recursive: true });
-  await runListening(ref, { date: DATE });
-  reference = await committedRows((await stores(ref)).lake);
+  trials = await prepareTrials({ workDir: work.dir, s3, date: DATE, events: 2000, seed: 31 });
 }, 180_000);
 
 afterAll(async () => {

@@ -6,28 +6,18 @@ import { setupStatements, setupVariables } from '../../src/snowflake/setup-scrip
 import { loadConfig } from '../../src/core/config';
 import { ALL_TABLES } from '../../src/tables/all-tables';
 import { runCli } from '../support/cli-run';
-import { SnowflakeEmulator } from '../support/snowflake/emulator';
-import { folderObjectSource } from '../support/snowflake/object-sources';
+import type { SnowflakeEmulator } from '../support/snowflake/emulator';
+import { useSnowflakeEmulator } from '../support/snowflake/use-emulator';
 import { put, R1 } from '../support/hand-made-lake';
 import { putSmallLanding, runListening } from '../support/listening-scenario';
 import { tempDir } from '../support/temp-dir';
 
 describe('soundlake snowflake … against the Snowflake emulator speaking the driver protocol', () => {
-  const savedEnv = { ...process.env };
+  const world = useSnowflakeEmulator({ env: true });
   let fake: SnowflakeEmulator;
   /** The bucket the storage integration reads: s3://music-lake/<key> is <bucketDir>/<key>. */
   let bucketDir: string;
-  let cleanupBucket: () => void;
-  beforeEach(async () => {
-    ({ dir: bucketDir, cleanup: cleanupBucket } = tempDir('bucket-'));
-    fake = await SnowflakeEmulator.open(folderObjectSource('music-lake', bucketDir));
-    process.env = { ...savedEnv, ...fake.env(), RUN_LOG_LEVEL: 'error' };
-  });
-  afterEach(async () => {
-    process.env = { ...savedEnv };
-    await fake.stop();
-    cleanupBucket();
-  });
+  beforeEach(() => ({ fake, dir: bucketDir } = world));
   const setUp = async () => expect((await runCli(['snowflake', 'setup'])).code).toBe(0);
 
   test('setup --dry-run prints every statement with variables filled and connects to nothing', async () => {
@@ -359,18 +349,10 @@ describe('soundlake snowflake … against the Snowflake emulator speaking the dr
 
 describe('key-pair authentication, the path on accounts that enforce MFA for passwords', () => {
   const saved = { ...process.env };
+  const world = useSnowflakeEmulator();
   let fake: SnowflakeEmulator;
   let dir: string;
-  let cleanup: () => void;
-  beforeEach(async () => {
-    ({ dir, cleanup } = tempDir());
-    fake = await SnowflakeEmulator.open(folderObjectSource('music-lake', dir));
-  });
-  afterEach(async () => {
-    process.env = { ...saved };
-    await fake.stop();
-    cleanup();
-  });
+  beforeEach(() => ({ fake, dir } = world));
   const keyPair = (name: string) => {
     const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
     const file = path.join(dir, `${name}.p8`);

@@ -12,10 +12,9 @@ import { ALL_TABLES } from '../../src/tables/all-tables';
 import { streams } from '../../src/tables/listening';
 import { buildWarehouse, queryWarehouse } from '../../src/warehouse/duckdb-warehouse';
 import { runCli } from '../support/cli-run';
-import { SnowflakeEmulator } from '../support/snowflake/emulator';
-import { folderObjectSource } from '../support/snowflake/object-sources';
+import type { SnowflakeEmulator } from '../support/snowflake/emulator';
+import { useSnowflakeEmulator } from '../support/snowflake/use-emulator';
 import { put, R1 } from '../support/hand-made-lake';
-import { tempDir } from '../support/temp-dir';
 
 /** The next version of the streams table: it gains a column (before the lineage columns, as any new column does). */
 const streamsV2: TableDef = defineTable({ ...streams, columns: [...streams.columns, col('device', 'string', 'Device the stream played on.')] });
@@ -23,24 +22,18 @@ const V2 = ALL_TABLES.map((t) => (t === streams ? streamsV2 : t));
 const STREAMS_PIPE = 'PIPE SOUNDLAKE.RAW.LISTENING_STREAMS_PIPE';
 
 describe('a table definition that gains a column: snowflake migrate, the pipe guard, verify and the local warehouse', () => {
-  const savedEnv = { ...process.env };
+  // Before the emulator stops (afterEach hooks run in the order they are declared).
+  afterEach(() => closeAllConnections());
+  // The emulated bucket: s3://music-lake/lake/… is <dir>/lake/….
+  const world = useSnowflakeEmulator({ env: true });
   let fake: SnowflakeEmulator;
   let dir: string;
-  let cleanup: () => void;
   beforeEach(async () => {
-    ({ dir, cleanup } = tempDir());
-    // The emulated bucket: s3://music-lake/lake/… is <dir>/lake/….
-    fake = await SnowflakeEmulator.open(folderObjectSource('music-lake', dir));
-    process.env = { ...savedEnv, ...fake.env(), RUN_LOG_LEVEL: 'error' };
+    ({ fake, dir } = world);
     expect((await runCli(['snowflake', 'setup'])).code).toBe(0);
     await configureSnowflake(readSnowflakeSettings(loadConfig({ dotenvDir: null })));
   });
-  afterEach(async () => {
-    await closeAllConnections();
-    process.env = { ...savedEnv };
-    await fake.stop();
-    cleanup();
-  });
+
 
   test('right after setup there is nothing to migrate; a pipe created by an older soundlake (no guard) is replaced', async () => {
     const quiet = await runCli(['snowflake', 'migrate']);
