@@ -101,37 +101,42 @@ export class JobLease {
    */
   async assertHeld(): Promise<void> {
     if (this.signal.aborted) throw new LeaseHeldError(String(this.signal.reason));
-    const highest = await highestGeneration(this.lake, this.record.scope);
-    if (highest !== undefined && highest > this.generation) {
-      this.lose(`another run took over the lease of ${this.record.scope} (generation ${highest}); this run stops without committing`);
-    } else {
-      const current = parseLease(await this.lake.readText(leaseKey(this.record.scope, this.generation)));
-      if (current?.run_id !== this.record.run_id) {
-        this.lose(
-          current
-            ? `another run took over the lease of ${this.record.scope} (run ${current.run_id}) after this run's lease object was deleted; this run stops without committing`
-            : `this run's lease object ${leaseKey(this.record.scope, this.generation)} was deleted; this run stops without committing`,
-        );
-      }
-    }
+    const taken = await this.whoTookIt();
+    if (taken) this.lose(taken);
     if (this.signal.aborted) throw new LeaseHeldError(String(this.signal.reason));
   }
 
   /**
-   * Why another run holds this scope now (a higher generation, or this generation rewritten by
-   * another run), or undefined: still this run's, or the lake could not be asked. Unlike
-   * assertHeld, a lease that merely could not be renewed is not "taken".
+   * Why another run holds this scope now (a higher generation, this generation rewritten by
+   * another run, or this run's lease object gone), or undefined. A lease object that cannot be
+   * parsed says nothing, and one found missing is read again a moment later before it counts:
+   * some S3-compatible servers replace an object by deleting it first.
    */
-  async takenBy(): Promise<string | undefined> {
-    try {
-      const highest = await highestGeneration(this.lake, this.record.scope);
-      if (highest !== undefined && highest > this.generation) return `another run took over the lease of ${this.record.scope} (generation ${highest}); this run stops without committing`;
-      const current = parseLease(await this.lake.readText(leaseKey(this.record.scope, this.generation)));
-      if (current && current.run_id !== this.record.run_id) return `another run took over the lease of ${this.record.scope} (run ${current.run_id}) after this run's lease object was deleted; this run stops without committing`;
-    } catch {
-      // The lake cannot answer: the run's own failure stands.
+  private async whoTookIt(): Promise<string | undefined> {
+    const highest = await highestGeneration(this.lake, this.record.scope);
+    if (highest !== undefined && highest > this.generation) return `another run took over the lease of ${this.record.scope} (generation ${highest}); this run stops without committing`;
+    const key = leaseKey(this.record.scope, this.generation);
+    let text = await this.lake.readText(key);
+    if (text === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      text = await this.lake.readText(key);
+      if (text === undefined) return `this run's lease object ${key} was deleted; this run stops without committing`;
+    }
+    const current = parseLease(text);
+    if (current && current.run_id !== this.record.run_id) {
+      return `another run took over the lease of ${this.record.scope} (run ${current.run_id}) after this run's lease object was deleted; this run stops without committing`;
     }
     return undefined;
+  }
+
+  /** Why another run holds this scope now, or undefined: still this run's, or the lake could not be asked. */
+  async takenBy(): Promise<string | undefined> {
+    try {
+      return await this.whoTookIt();
+    } catch {
+      // The lake cannot answer: the run's own failure stands.
+      return undefined;
+    }
   }
 
   async release(): Promise<void> {
