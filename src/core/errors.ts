@@ -1,7 +1,7 @@
 /**
  * Error classes and the process exit codes they map to (documented in the README):
  * 0 success · 1 the run failed · 2 usage or configuration error · 3 a person must act ·
- * 4 the source changed shape · 5 skipped: another run of the job holds its lease (nothing was read).
+ * 4 the source changed shape · 5 skipped: another run of the job holds its lease or committed first.
  */
 export const ExitCode = {
   ok: 0,
@@ -18,9 +18,9 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeValue, string>> = {
   0: 'success',
   1: 'the run failed',
   2: 'usage or configuration error',
-  3: 'a person must act (expired login or token)',
+  3: 'a person must act (expired login or token, MFA on a password login, a run package that can never finish)',
   4: 'the source changed shape',
-  5: 'skipped: another run of the job holds its lease (nothing was read)',
+  5: 'skipped: another run of the job holds its lease or committed first (nothing of this run was committed)',
 };
 
 /** Base class: every error soundlake raises on purpose says which exit code it ends the run with. */
