@@ -70,10 +70,6 @@ fi
 # An account that has it answers "has been taken in this account": fine.
 aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com >/dev/null 2>&1 || true
 
-# The network the settings promise (egress): checked against the subnets' routes and the security
-# groups before anything is created (docs/deployment.md, "Network").
-node dist-ecs/ecs/network-preflight.js "$settings"
-
 # deploy = create or update through a change set; with no change it exits 0 instead of failing.
 aws cloudformation deploy --region "$region" --stack-name "$stack" --template-file "$template" \
   --capabilities CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset

@@ -58,14 +58,15 @@ type SnowflakeConnection = ReturnType<SnowflakeModule['createConnection']>;
 function describeError(error: unknown, what: string): SoundlakeError {
   const e = error as { code?: string | number; message?: string };
   const message = e.message ?? String(error);
+  const authentication = /^390\d{3}$/.test(String(e.code ?? ''));
   // New accounts enforce multi-factor authentication on password logins; a tool cannot answer it.
-  if (/^390\d{3}$/.test(String(e.code ?? '')) && /\bMFA\b|multi-factor|\bDuo\b|passcode/i.test(message)) {
+  if (authentication && /\bMFA\b|multi-factor|\bDuo\b|passcode/i.test(message)) {
     return new NeedsPersonError(
       `Snowflake ${what} failed (${e.code}): the account requires multi-factor authentication for password logins (${message}). ` +
-        'Use a key pair: generate one, run ALTER USER … SET RSA_PUBLIC_KEY = \'…\' as an administrator, and set [snowflake] private_key_path (SNOWFLAKE_PRIVATE_KEY_PATH); see docs/snowflake.md, "Key-pair login"',
+        'Use a key pair: generate one, run ALTER USER … SET RSA_PUBLIC_KEY = \'…\' as an administrator, and set [snowflake] private_key_path (SNOWFLAKE_PRIVATE_KEY_PATH); see docs/snowflake.md, "Logging in: key pairs"',
     );
   }
-  if (/^390\d{3}$/.test(String(e.code ?? ''))) {
+  if (authentication) {
     return new PermanentError(`Snowflake ${what} failed (${e.code}): ${message}; check [snowflake] user and SNOWFLAKE_PASSWORD or the key pair`);
   }
   if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|socket hang up/i.test(message)) {

@@ -10,7 +10,6 @@ import { sameVersion, type GuardedMoveOutcome, type ObjectVersion, type PublishO
 /** Read chunk: big enough to amortise per-chunk work, small enough that one batch of records stays small. */
 const READ_CHUNK_BYTES = 64 * 1024;
 
-/** A lake or landing area in a local folder; same layout as on S3. */
 /**
  * A no-replace move's first half: link(2), or where Linux refuses a hard link to a file this user
  * does not own (`fs.protected_hardlinks = 1`: EPERM — landing files another user wrote, as a
@@ -32,6 +31,7 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
   }
 }
 
+/** A lake or landing area in a local folder; same layout as on S3. */
 export class LocalStore implements Store {
   readonly root: string;
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { NeedsPersonError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { jsonRecord } from '../lake/json-record';
-import { manifestKey, packageKey, reasonKey } from '../lake/keys';
+import { landingErrorKey, manifestKey, packageKey, reasonKey } from '../lake/keys';
 import type { RunManifest } from '../lake/manifest';
 import { openStore } from '../lake/open-store';
 import type { Store } from '../lake/store';
@@ -29,16 +29,18 @@ export async function abandonPackage(lake: Store, pkg: RunManifest, by: string, 
   const published: RunManifest['files'] = [];
   const lost: RunManifest['files'] = [];
   for (const file of pkg.files) ((await lake.stat(file.key)) !== undefined ? published : lost).push(file);
-  const summary = (files: RunManifest['files']) => [...new Set(files.map((f) => f.table))].join(', ') || 'none';
+  const rows = (files: RunManifest['files']) => files.reduce((n, f) => n + f.rows, 0);
+  const tables = (files: RunManifest['files']) => [...new Set(files.map((f) => f.table))].join(', ') || 'none';
+  const lostRows = rows(lost);
   const reason =
     `run ${pkg.run_id} was abandoned by ${by}: its package could not be committed (staged files gone). ` +
-    `Loaded: ${published.length} file(s), ${published.reduce((n, f) => n + f.rows, 0)} rows (tables ${summary(published)}); ` +
-    `not loaded: ${lost.length} file(s), ${lost.reduce((n, f) => n + f.rows, 0)} rows (tables ${summary(lost)}). ` +
+    `Loaded: ${published.length} file(s), ${rows(published)} rows (tables ${tables(published)}); ` +
+    `not loaded: ${lost.length} file(s), ${lostRows} rows (tables ${tables(lost)}). ` +
     'Re-land only the rows that were not loaded; landing this file again whole would load the rest twice.';
   for (const step of pkg.housekeeping) {
     if (step.kind !== 'move') continue;
     const store = openStore(step.store);
-    const to = `error/${pkg.run_id}/${path.posix.basename(step.from)}`;
+    const to = landingErrorKey(pkg.run_id, path.posix.basename(step.from));
     const outcome = await store.moveIfUnchanged(step.from, to, step.expect);
     if (outcome === 'moved') await store.putText(reasonKey(to), jsonRecord({ file: step.from, run_id: pkg.run_id, reason }));
     log.warn('abandoned run: input set aside', { file: step.from, to: store.describe(to), outcome });
@@ -48,7 +50,7 @@ export async function abandonPackage(lake: Store, pkg: RunManifest, by: string, 
     state: 'committed',
     committed_at: new Date().toISOString(),
     files: published,
-    abandoned: { by, at: new Date().toISOString(), lost_files: lost.map((f) => f.key), lost_rows: lost.reduce((n, f) => n + f.rows, 0), reason },
+    abandoned: { by, at: new Date().toISOString(), lost_files: lost.map((f) => f.key), lost_rows: lostRows, reason },
   };
   await lake.putTextIfAbsent(manifestKey(pkg.job, pkg.run_id), jsonRecord(manifest));
   await lake.delete([packageKey(pkg.scope, pkg.run_id)]);

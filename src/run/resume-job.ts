@@ -42,9 +42,10 @@ export async function resumeJob(job: string, options: ResumeOptions = {}): Promi
   try {
     if (options.abandon !== undefined) {
       if (!isValidRunId(options.abandon)) throw new ConfigError(`--abandon ${JSON.stringify(options.abandon)}: not a run id`);
-      const text = await lake.readText(packageKey(scope, options.abandon));
-      if (text === undefined || isVoidMarker(text)) throw new ConfigError(`--abandon ${options.abandon}: ${job} has no unfinished package of that run (${lake.describe(packageKey(scope, options.abandon))})`);
-      const manifest = await abandonPackage(lake, parseManifest(text, lake.describe(packageKey(scope, options.abandon))), resumeId, log);
+      const key = packageKey(scope, options.abandon);
+      const text = await lake.readText(key);
+      if (text === undefined || isVoidMarker(text)) throw new ConfigError(`--abandon ${options.abandon}: ${job} has no unfinished package of that run (${lake.describe(key)})`);
+      const manifest = await abandonPackage(lake, parseManifest(text, lake.describe(key)), resumeId, log);
       log.warn('run abandoned', { abandoned_run: manifest.run_id, published_files: manifest.files.length, lost_files: manifest.abandoned?.lost_files.length ?? 0 });
       return [manifest];
     }

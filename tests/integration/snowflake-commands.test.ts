@@ -370,7 +370,7 @@ describe('key-pair authentication, the path on accounts that enforce MFA for pas
     expect(refused.stderr).toMatch(/requires multi-factor authentication for password logins.*ALTER USER … SET RSA_PUBLIC_KEY.*\[snowflake\] private_key_path \(SNOWFLAKE_PRIVATE_KEY_PATH\)/);
     expect(refused.stderr).not.toContain('fake-password-123');
 
-    // The administrator's step (docs/snowflake.md, "Key-pair login"), run as ACCOUNTADMIN.
+    // The administrator's step (docs/snowflake.md, "Logging in: key pairs"), run as ACCOUNTADMIN.
     const { file, body } = keyPair('rsa_key');
     await fake.account.execute(`ALTER USER SOUNDLAKE SET RSA_PUBLIC_KEY = '${body}'`, { user: 'SOUNDLAKE', role: 'ACCOUNTADMIN' });
     process.env = { ...saved, ...fake.env({ SNOWFLAKE_PRIVATE_KEY_PATH: file }), RUN_LOG_LEVEL: 'error' };
