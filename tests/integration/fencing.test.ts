@@ -1,6 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { buildCli, builtCliArgs } from '../support/built-cli';
 import { commitSlotPrefix, leasePrefix } from '../../src/lake/keys';
 import { expectExactlyOnce as expectExactlyOnceOf, prepareTrials, type Trials } from '../support/landing-trials';
 import { stores, type Setup } from '../support/listening-scenario';
@@ -25,8 +26,7 @@ let work: { dir: string; cleanup: () => void };
 let trials: Trials;
 
 function spawnRun(setup: Setup, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
-  const cli = `require(${JSON.stringify(path.join(BUILD, 'src', 'cli.js'))}).main(process.argv.slice(1)).then((code) => { process.exitCode = code; })`;
-  const child = spawn(process.execPath, ['-e', cli, 'node', 'soundlake', 'run', 'listening-events', '--date', DATE], {
+  const child = spawn(process.execPath, builtCliArgs(BUILD, ['run', 'listening-events', '--date', DATE]), {
     cwd: work.dir,
     env: {
       PATH: process.env.PATH,
@@ -71,7 +71,7 @@ async function nextRunSucceeds(setup: Setup): Promise<void> {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD], { cwd: ROOT });
+  buildCli(BUILD);
   s3 = await startS3();
   work = tempDir('fencing-');
   trials = await prepareTrials({ workDir: work.dir, s3, date: DATE, events: 2000, seed: 31 });

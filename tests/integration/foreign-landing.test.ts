@@ -1,6 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { buildCli, builtCliArgs } from '../support/built-cli';
 import { committedRows, generateLanding, rowCounts } from '../support/lake-rows';
 import { runListening, stores } from '../support/listening-scenario';
 import { tempDir } from '../support/temp-dir';
@@ -18,7 +19,7 @@ const NOBODY = 65534;
 const possible = process.getuid?.() === 0 && fs.readFileSync('/proc/sys/fs/protected_hardlinks', 'utf8').trim() === '1';
 
 (possible ? test : test.skip)('a run as another user archives landing files it does not own (copy where a link is refused), exactly once', async () => {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD], { cwd: ROOT });
+  buildCli(BUILD);
   const { dir, cleanup } = tempDir('foreign-');
   try {
     const landing = path.join(dir, 'landing');
@@ -31,9 +32,8 @@ const possible = process.getuid?.() === 0 && fs.readFileSync('/proc/sys/fs/prote
     fs.cpSync(landing, reference.landingUrl, { recursive: true });
     await runListening(reference, { date: '2026-11-21' });
 
-    const cli = `require(${JSON.stringify(path.join(BUILD, 'src', 'cli.js'))}).main(process.argv.slice(1)).then((code) => { process.exitCode = code; })`;
     const run = () =>
-      spawnSync(process.execPath, ['-e', cli, 'node', 'soundlake', 'run', 'listening-events', '--date', '2026-11-21'], {
+      spawnSync(process.execPath, builtCliArgs(BUILD, ['run', 'listening-events', '--date', '2026-11-21']), {
         cwd: dir,
         uid: NOBODY,
         gid: NOBODY,

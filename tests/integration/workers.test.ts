@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { buildCli, builtCliArgs } from '../support/built-cli';
 import { generateListeningEvents, GENERATE_DEFAULTS } from '../../src/generate/listening-events-generator';
 import type { RunManifest } from '../../src/lake/manifest';
 import { tempDir } from '../support/temp-dir';
@@ -20,7 +21,7 @@ let work: { dir: string; cleanup: () => void };
 let landing: string;
 
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD], { cwd: ROOT });
+  buildCli(BUILD);
   work = tempDir();
   landing = path.join(work.dir, 'landing');
 }, 120_000);
@@ -49,8 +50,7 @@ function run(workers: number): { files: Map<string, string>; manifest: RunManife
   const lake = path.join(work.dir, `lake-${workers}`);
   fs.cpSync(landing, copy, { recursive: true });
   const runId = `workers-${workers}`;
-  const cli = `require(${JSON.stringify(path.join(BUILD, 'src', 'cli.js'))}).main(process.argv.slice(1)).then((code) => { process.exitCode = code; })`;
-  const result = spawnSync(process.execPath, ['-e', cli, 'node', 'soundlake', 'run', 'listening-events', '--lake', lake, '--run-id', runId, '--date', '2024-07-01'], {
+  const result = spawnSync(process.execPath, builtCliArgs(BUILD, ['run', 'listening-events', '--lake', lake, '--run-id', runId, '--date', '2024-07-01']), {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, RUN_WORKERS: String(workers), LISTENING_EVENTS_LANDING_URL: copy, LISTENING_EVENTS_SETTLE_SECONDS: '0', RUN_LOG_LEVEL: 'info' },
