@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { expectExactlyOnce as expectExactlyOnceOf, prepareTrials, type Trials } from '../support/landing-trials';
+import { expectExactlyOnce as expectExactlyOnceOf, prepareTrials, trialRunEnv, type Trials } from '../support/landing-trials';
 import type { Setup } from '../support/listening-scenario';
 import { startS3, type RunningS3 } from '../support/s3rver-harness';
 import { tempDir } from '../support/temp-dir';
@@ -47,18 +47,7 @@ function runChild(setup: Setup, env: Record<string, string>, killAfterMs?: numbe
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'soundlake.js'), 'run', 'listening-events', '--date', DATE], {
       cwd: work.dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        LAKE_URL: setup.lakeUrl,
-        LISTENING_EVENTS_LANDING_URL: setup.landingUrl,
-        LISTENING_EVENTS_SETTLE_SECONDS: '0',
-        // A killed run cannot release its lease: keep it short so the next run takes it over soon.
-        RUN_LEASE_SECONDS: '1',
-        RUN_LOG_LEVEL: 'warn',
-        ...setup.env,
-        ...env,
-      },
+      env: trialRunEnv(setup, env),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildCli, builtCliArgs } from '../support/built-cli';
 import { commitSlotPrefix, leasePrefix } from '../../src/lake/keys';
-import { expectExactlyOnce as expectExactlyOnceOf, prepareTrials, type Trials } from '../support/landing-trials';
+import { expectExactlyOnce as expectExactlyOnceOf, prepareTrials, trialRunEnv, type Trials } from '../support/landing-trials';
 import { stores, type Setup } from '../support/listening-scenario';
 import { startS3, type RunningS3 } from '../support/s3rver-harness';
 import { tempDir } from '../support/temp-dir';
@@ -28,19 +28,7 @@ let trials: Trials;
 function spawnRun(setup: Setup, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
   const child = spawn(process.execPath, builtCliArgs(BUILD, ['run', 'listening-events', '--date', DATE]), {
     cwd: work.dir,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      LAKE_URL: setup.lakeUrl,
-      LISTENING_EVENTS_LANDING_URL: setup.landingUrl,
-      LISTENING_EVENTS_SETTLE_SECONDS: '0',
-      RUN_LEASE_SECONDS: '1',
-      RUN_LOG_LEVEL: 'warn',
-      RUN_WORKERS: '1',
-      ...setup.env,
-      ...env,
-    },
+    env: trialRunEnv(setup, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', RUN_WORKERS: '1', ...env }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -39,6 +39,24 @@ export async function prepareTrials(options: { workDir: string; s3: RunningS3; d
 }
 
 /**
+ * The environment of a trial's run in a child process: only what it needs, settled files taken at
+ * once, and a 1-second lease (a killed or frozen run cannot release it: the next run takes it over soon).
+ */
+export function trialRunEnv(setup: Setup, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LAKE_URL: setup.lakeUrl,
+    LISTENING_EVENTS_LANDING_URL: setup.landingUrl,
+    LISTENING_EVENTS_SETTLE_SECONDS: '0',
+    RUN_LEASE_SECONDS: '1',
+    RUN_LOG_LEVEL: 'warn',
+    ...setup.env,
+    ...extra,
+  };
+}
+
+/**
  * Every row of the reference exactly once, no package left (a void marker may stay: it only names
  * a run that can never commit, src/run/commit-slots.ts), no staging, no local spool, every input
  * moved out of the landing area's top level.
