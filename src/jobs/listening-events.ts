@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { TableDef, Value } from '../core/table';
 import type { ColumnChecks } from '../core/row-validation';
 import { PermanentError } from '../core/errors';
+import { killPoint } from '../core/kill-point';
 import { LocalStore } from '../lake/local-store';
 import { openStore } from '../lake/open-store';
 import type { Store } from '../lake/store';
@@ -100,6 +101,7 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord | Sh
 
   async *extract(config, ctx: RunContext) {
     const landing = openLanding(config.landingUrl);
+    killPoint('landing-list');
     const objects = await landing.list('', { recursive: false });
     for (const folder of foldersNamedLikeInputs(landing)) {
       ctx.log.warn('ignoring a folder whose name looks like a landing file', { folder });

@@ -6,6 +6,7 @@ import { commitSlotPrefix, leasePrefix } from '../../src/lake/keys';
 import { expectExactlyOnce as expectExactlyOnceOf, prepareTrials, trialRunEnv, type Trials } from '../support/landing-trials';
 import { stores, type Setup } from '../support/listening-scenario';
 import { startS3, type RunningS3 } from '../support/s3rver-harness';
+import { skewedClockEnv } from '../support/skewed-clock';
 import { tempDir } from '../support/temp-dir';
 
 /**
@@ -109,4 +110,35 @@ test("deleting a live run's lease file (an operator 'clearing' exit 5) lets a se
   await expectExactlyOnce(setup);
   // One commit slot: the second run's.
   expect(await lake.list(commitSlotPrefix('listening-events'))).toHaveLength(1);
+}, 120_000);
+
+test('a run whose clock is 15 s ahead takes over a live 10-second lease (it reads it as expired), yet the rows land once and the holder commits nothing', async () => {
+  const setup = await freshSetup('s3');
+  const holder = spawnRun(setup, { SOUNDLAKE_STOP_AT: 'extract:2', RUN_LEASE_SECONDS: '10' });
+  await stopped(holder.child);
+  // On this machine's clock the holder's lease has ~10 s left; the skewed run reads it as expired.
+  const skewed = await spawnRun(setup, { RUN_LEASE_SECONDS: '10', ...skewedClockEnv(15) }).done;
+  expect({ code: skewed.code, errors: skewed.stderr.split('\n').filter((l) => /"level":"error"/.test(l)) }).toEqual({ code: 0, errors: [] });
+  holder.child.kill('SIGCONT');
+  expect((await holder.done).code).toBe(5);
+  await expectExactlyOnce(setup);
+}, 120_000);
+
+test('a SIGTERM that comes before the worker threads start ends the run (nothing committed), it does not hang', async () => {
+  const setup = await freshSetup('local');
+  // Stopped just before it lists the landing area; the SIGTERM is handled once it continues,
+  // while the listing is under way, so the worker pool starts on an aborted run.
+  const run = spawnRun(setup, { SOUNDLAKE_STOP_AT: 'landing-list', RUN_WORKERS: '2' });
+  await stopped(run.child);
+  run.child.kill('SIGTERM');
+  run.child.kill('SIGCONT');
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([run.done, new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 30_000)))]);
+  clearTimeout(timer);
+  if (ended === 'hung') run.child.kill('SIGKILL');
+  expect(ended === 'hung' ? 'hung' : { code: ended.code, aborted: /run aborted: received SIGTERM/.test(ended.stderr) }).toEqual({ code: 1, aborted: true });
+  const { lake } = await stores(setup);
+  expect(await lake.list('_staging/')).toEqual([]);
+  await nextRunSucceeds(setup);
+  await expectExactlyOnce(setup);
 }, 120_000);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PermanentError, SoundlakeError, type ExitCodeValue } from '../../core/errors';
+import { AbortedError, PermanentError, SoundlakeError, type ExitCodeValue } from '../../core/errors';
 import type { Store } from '../../lake/store';
 import type { RunContext } from '../../run/run-context';
 import type { ShapedBatch } from '../../run/shaped-batch';
@@ -104,6 +104,13 @@ export async function* shapeInWorkers(
     });
     dispatch(worker);
   }
+  // An abort (SIGTERM, a lost lease) may come before a file was handed out, or while the main
+  // thread waits for one that never will be: every wait ends with it instead of hanging.
+  const onAbort = () => {
+    for (const channel of channels) channel.push(new AbortedError(String(ctx.signal.reason ?? 'aborted')));
+  };
+  if (ctx.signal.aborted) onAbort();
+  else ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     for (const [id, file] of files.entries()) {
       startLandingFile(file, ctx);
@@ -123,6 +130,7 @@ export async function* shapeInWorkers(
       await locals[id]?.done();
     }
   } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
     stopping = true;
     await Promise.all(threads.map((t) => t.terminate()));
     await dispatching.catch(() => undefined);
