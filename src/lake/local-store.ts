@@ -200,7 +200,15 @@ export class LocalStore implements Store {
       try {
         await linkOrCopy(this.pathOf(fromKey), to);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') {
+          // Another process moved it first (or pruned the folder just made): look again.
+          if ((await this.stat(fromKey)) === undefined) return (await this.stat(toKey)) !== undefined ? 'moved' : 'gone';
+          await fsp.mkdir(path.dirname(to), { recursive: true });
+          await linkOrCopy(this.pathOf(fromKey), to).catch((again: NodeJS.ErrnoException) => {
+            if (again.code !== 'EEXIST') throw again;
+          });
+        } else if (code !== 'EEXIST') throw error;
       }
     }
     await this.delete([fromKey]);

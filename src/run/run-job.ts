@@ -298,6 +298,7 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
     // failed first in it: exit 5, the next run carries on.
     const taken = lease && !(error instanceof LeaseHeldError) && !packaged ? await lease.takenBy() : undefined;
     if (taken) error = new LeaseHeldError(taken, { cause: caught });
+    else if (!packaged && (caught as NodeJS.ErrnoException).code === 'ENOSPC') error = diskFull(caught, lake.spoolDir(run.scope, runId));
     // Nothing of an unpackaged run is visible: its staging goes, whatever stopped it.
     if (lease && !packaged) await discardStaging(lake, run.scope, runId, log);
     if (error instanceof LeaseHeldError) log.warn(`run skipped: ${messageOf(error)}`);
@@ -306,6 +307,16 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
   } finally {
     await lease?.release();
   }
+}
+
+/** ENOSPC names no path: say which disk the run fills (the spool, and the lake when it is local) and what to do. */
+function diskFull(cause: unknown, spoolDir: string): SoundlakeError {
+  return new SoundlakeError(
+    `no space left on the disk of ${spoolDir} (${messageOf(cause)}): the run writes its part files there before staging them. ` +
+      'Free space on that disk, or for an S3 lake point TMPDIR at a larger one. Nothing of this run was committed; the next run starts over',
+    1,
+    { cause },
+  );
 }
 
 async function discardStaging(lake: Store, scope: string, runId: string, log: Logger): Promise<void> {
