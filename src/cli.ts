@@ -1,3 +1,4 @@
+import { cliCommand } from './core/cli-name';
 import { Command, CommanderError } from 'commander';
 import { addDemoCommand } from './commands/demo-command';
 import { addDistrokidCommand } from './commands/distrokid-command';
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
     )
     .version(packageVersion())
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', '\nStart with `soundlake demo`, then `soundlake run listening-events --help`.');
+    .addHelpText('after', `\nStart with ${cliCommand('demo')}, then ${cliCommand('run listening-events --help')}.`);
   addJobsCommand(program);
   addRunCommand(program);
   addResumeCommand(program);

@@ -1,46 +1,16 @@
+import { cliName } from '../core/cli-name';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { writeDashboard } from '../dashboard/write-dashboard';
 import { DEFAULT_DASHBOARD_DIR } from './dashboard-command';
 import { generateListeningEvents } from '../generate/listening-events-generator';
 import { listeningEventsJob } from '../jobs/listening-events';
-import type { RunManifest } from '../lake/manifest';
 import { runJob } from '../run/run-job';
+import { describeRun } from '../run/run-report';
 import { textTable } from '../core/text-table';
 import { queryWarehouse } from '../warehouse/duckdb-warehouse';
 import { withAbortOnSignals } from './run-command';
 import { buildLocalWarehouse, DEFAULT_WAREHOUSE } from './warehouse-command';
-
-const n = (value: number) => value.toLocaleString('en-US');
-
-/** What the demo prints after the run: per table, per input, and where to look. */
-export function describeRun(manifest: RunManifest, manifestUrl: string | undefined): string {
-  const lines: string[] = [];
-  lines.push('', `run ${manifest.run_id} of ${manifest.job} into ${manifest.lake}`, '');
-  lines.push(`  ${'table'.padEnd(20)} ${'files'.padStart(6)} ${'rows'.padStart(10)} ${'rejects'.padStart(8)} ${'gzip bytes'.padStart(12)}`);
-  for (const [table, t] of Object.entries(manifest.tables)) {
-    lines.push(`  ${table.padEnd(20)} ${n(t.files).padStart(6)} ${n(t.rows).padStart(10)} ${n(t.rejects).padStart(8)} ${n(t.bytes).padStart(12)}`);
-  }
-  lines.push('', '  input files:');
-  for (const input of manifest.inputs) {
-    const detail = input.status === 'processed'
-      ? `${n(input.rows_in)} in = ${n(input.rows_out)} out + ${n(input.rows_rejected)} rejected`
-      : `${input.status}: ${input.reason ?? ''}`;
-    lines.push(`    ${input.name.padEnd(26)} ${detail}`);
-  }
-  if (manifest.rejects.total > 0) {
-    lines.push('', '  reject reasons:');
-    for (const [reason, count] of Object.entries(manifest.rejects.by_reason)) lines.push(`    ${n(count).padStart(7)}  ${reason}`);
-  }
-  const t = manifest.totals;
-  lines.push('', `  ${n(t.rows_in)} rows read, ${n(t.rows_out)} written, ${n(t.rows_rejected)} rejected, ${t.files} files`);
-  lines.push('', 'where to look:');
-  lines.push(`  data       ${manifest.lake}/raw/listening/<table>/year=…/month=…/day=…/*.csv.gz`);
-  lines.push(`  rejects    ${manifest.lake}/rejects/listening/<table>/… (column _reject_reason says why)`);
-  if (manifestUrl) lines.push(`  manifest   ${manifestUrl}`);
-  lines.push(`  try        zcat ${manifest.lake}/raw/listening/users/year=*/month=*/day=*/*.csv.gz | head`);
-  return lines.join('\n');
-}
 
 export function addDemoCommand(program: Command): void {
   program
@@ -71,6 +41,7 @@ export function addDemoCommand(program: Command): void {
         }),
       );
       console.log(describeRun(result.manifest, result.manifestUrl));
+      console.log(`  try        zcat ${result.manifest.lake}/raw/listening/users/year=*/month=*/day=*/*.csv.gz | head`);
       console.log(`\nbuilding the local warehouse ${DEFAULT_WAREHOUSE} (DuckDB, same model SQL as Snowflake) …`);
       console.log(await buildLocalWarehouse({ lake: flags.lake, db: DEFAULT_WAREHOUSE }));
       const lastDay = "(SELECT MAX(LISTEN_DATE) FROM ANALYTICS.LISTENING_GENRE_DAILY)";
@@ -85,7 +56,7 @@ export function addDemoCommand(program: Command): void {
       );
       console.log('\ntop songs of those genres:');
       console.log(textTable(songs.columns, songs.rows));
-      console.log(`\nmore: soundlake warehouse query "SELECT * FROM ANALYTICS.LISTENING_GENRE_DAILY ORDER BY 1, 3 DESC"`);
+      console.log(`\nmore: ${cliName()} warehouse query "SELECT * FROM ANALYTICS.LISTENING_GENRE_DAILY ORDER BY 1, 3 DESC"`);
       console.log(`dashboard: ${await writeDashboard({ db: DEFAULT_WAREHOUSE, out: DEFAULT_DASHBOARD_DIR })} (open it in a browser)`);
     });
 }

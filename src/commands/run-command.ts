@@ -1,3 +1,4 @@
+import { describeRun } from '../run/run-report';
 import type { Command } from 'commander';
 import { dateOption } from '../core/dates';
 import { loadConfig } from '../core/config';
@@ -61,6 +62,8 @@ export function addRunCommand(program: Command): void {
       const seconds = () => (performance.now() - started) / 1000;
       try {
         const result = await withAbortOnSignals((signal) => job.run({ ...options, signal }));
+        // A person at a terminal gets the whole story; a scheduler's logs have the manifest.
+        if (process.stdout.isTTY) console.log(describeRun(result.manifest, result.manifestUrl));
         if (emf) await emitRunMetrics({ job: job.name, exitCode: ExitCode.ok, seconds: seconds(), manifest: result.manifest });
       } catch (error) {
         if (emf) await emitRunMetrics({ job: job.name, exitCode: exitCodeOf(error), seconds: seconds() });

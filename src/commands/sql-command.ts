@@ -1,3 +1,4 @@
+import { cliCommand } from '../core/cli-name';
 import type { Command } from 'commander';
 import { SoundlakeError } from '../core/errors';
 import { writeGeneratedFiles } from '../sql/snowflake-files';
@@ -13,7 +14,7 @@ export function addSqlCommand(program: Command): void {
       const differing = writeGeneratedFiles(ALL_TABLES, { check: flags.check ?? false });
       if (flags.check) {
         if (differing.length > 0) {
-          throw new SoundlakeError(`sql/snowflake/ is out of date: ${differing.join(', ')}; run \`soundlake sql generate\` and commit`, 1);
+          throw new SoundlakeError(`sql/snowflake/ is out of date: ${differing.join(', ')}; run ${cliCommand('sql generate')} and commit`, 1);
         }
         console.log('sql/snowflake/ is up to date');
       } else {

@@ -28,10 +28,8 @@ export interface S3Settings {
 }
 
 export function readS3Settings(config: Config): S3Settings {
-  const endpoint = config.optionalString('s3', 'endpoint');
-  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint)) {
-    config.fail('s3', 'endpoint', 'an http:// or https:// URL, or nothing for AWS');
-  }
+  // Empty for AWS.
+  const endpoint = config.httpUrl('s3', 'endpoint', { optional: true });
   return {
     region: config.string('s3', 'region'),
     endpoint,

@@ -29,8 +29,7 @@ export function readSnowflakeSettings(config: Config, as: 'loader' | 'admin' = '
   if (!privateKeyPath && !password) {
     throw new ConfigError('Snowflake needs SNOWFLAKE_PASSWORD in the environment, or [snowflake] private_key_path (SNOWFLAKE_PRIVATE_KEY_PATH) for key-pair authentication');
   }
-  const accessUrl = config.optionalString('snowflake', 'access_url');
-  if (accessUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(accessUrl)) config.fail('snowflake', 'access_url', 'an http:// or https:// URL, or nothing');
+  const accessUrl = config.httpUrl('snowflake', 'access_url', { optional: true });
   return {
     account,
     user,

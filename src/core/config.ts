@@ -4,7 +4,9 @@ import * as ini from 'ini';
 import * as dotenv from 'dotenv';
 import { ConfigError } from './errors';
 import { packageRoot } from './package-root';
-import { looksSecret, registerSecretsFromEnv } from './secrets';
+import { closestName } from './closest-name';
+import { OTHER_ENV_VARS } from './env-vars';
+import { looksSecret, registerSecretsFromEnv, SECRET_ENV_VARS } from './secrets';
 
 /** Where a setting's value came from; every config error names it. */
 export type SettingSource =
@@ -112,6 +114,28 @@ export class Config {
       .filter((item) => item !== '');
   }
 
+  /**
+   * An http(s) URL without its trailing slash, or undefined when unset and `optional`. `origin`:
+   * scheme and host only (a base the client appends paths to).
+   */
+  httpUrl(section: string, key: string, options: { optional?: boolean; origin?: boolean; example?: string } = {}): string | undefined {
+    const raw = options.optional ? this.get(section, key) : this.string(section, key);
+    if (raw === undefined) return undefined;
+    const value = raw.trim().replace(/\/+$/, '');
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(value);
+    } catch {
+      parsed = undefined;
+    }
+    const shape = options.origin ? /^https?:\/\/[^/\s]+$/ : /^https?:\/\/[^/\s]+/;
+    if (!parsed || !shape.test(value)) {
+      const what = options.origin ? 'an http:// or https:// origin' : 'an http:// or https:// URL';
+      this.fail(section, key, `${what}${options.example ? ` such as ${options.example}` : ''}${options.optional ? ', or nothing' : ''}`);
+    }
+    return value;
+  }
+
   /** A folder path or an s3://bucket/prefix URL. */
   lakeUrl(section: string, key: string): string {
     const value = this.string(section, key).trim();
@@ -122,7 +146,14 @@ export class Config {
       }
       return value.replace(/\/+$/, '');
     }
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) this.fail(section, key, 'a folder path or an s3:// URL');
+    // Anything that looks like a URL but is not s3://bucket (`s3:/b/x`, `S3://b`, `s3//b/x`,
+    // `https://…`) is a typo, never a folder: taken as one, the rows would go to a local folder named
+    // `s3:` that dies with the container while the run reports success.
+    const looksLikeUrl = /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value);
+    if (looksLikeUrl || /^s3\/\//i.test(value)) {
+      const meant = `s3://${value.replace(/^s3:?\/*/i, '')}`;
+      this.fail(section, key, `a folder path or an s3:// URL (s3://BUCKET/PREFIX); this looks like a URL but is not one${/^s3/i.test(value) ? ` (did you mean ${meant}?)` : ''}`);
+    }
     return value;
   }
 
@@ -210,7 +241,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     for (const [id, value] of readIni(userFile, false)) {
       if (!settings.has(id)) {
         const [section, key] = splitId(id);
-        throw new ConfigError(`${userFile}: unknown setting [${section}] ${key}; the known settings are listed in config/default.ini`);
+        const known = [...settings.keys()].filter((other) => other.startsWith(`${section}.`)).map((other) => splitId(other)[1]);
+        const meant = closestName(key, known);
+        throw new ConfigError(`${userFile}: unknown setting [${section}] ${key}${meant ? ` (did you mean ${meant}?)` : ''}; the known settings are listed in config/default.ini`);
       }
       settings.set(id, { value, source: { kind: 'file', file: userFile } });
     }
@@ -222,12 +255,32 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const value = env[variable];
     if (value !== undefined) settings.set(id, { value, source: { kind: 'env', variable } });
   }
+  refuseUnknownSettingVariables(env, [...settings.keys()]);
 
   for (const [id, { value, flag }] of Object.entries(options.flags ?? {})) {
     if (!settings.has(id)) throw new Error(`flag ${flag} maps to undeclared setting ${id}`);
     settings.set(id, { value, source: { kind: 'flag', flag } });
   }
   return new Config(settings, env);
+}
+
+/**
+ * A variable named like a setting (its section's prefix: LAKE_, RUN_, LISTENING_EVENTS_, …) that is
+ * no setting, secret or other variable soundlake reads is a typo: refused like an unknown key in an
+ * ini file, instead of leaving the setting at its default without a word.
+ */
+function refuseUnknownSettingVariables(env: NodeJS.ProcessEnv, ids: readonly string[]): void {
+  const settingVariables = ids.map((id) => envVarName(...splitId(id)));
+  const known = new Set<string>([...settingVariables, ...SECRET_ENV_VARS, ...OTHER_ENV_VARS]);
+  const prefixes = [...new Set(ids.map((id) => envVarName(splitId(id)[0], '')))];
+  for (const variable of Object.keys(env)) {
+    if (known.has(variable) || !prefixes.some((prefix) => variable.startsWith(prefix))) continue;
+    const meant = closestName(variable, known);
+    throw new ConfigError(
+      `environment variable ${variable} names no setting${meant ? ` (did you mean ${meant}?)` : ''}; ` +
+        'the settings and their variables are listed in config/default.ini (a variable not meant for soundlake must not start with a section prefix such as LAKE_ or RUN_)',
+    );
+  }
 }
 
 function splitId(id: string): [string, string] {

@@ -35,8 +35,8 @@ export class SoundlakeError extends Error {
 
 /** A bad flag, a bad config value or a missing required key: fails before any I/O. */
 export class ConfigError extends SoundlakeError {
-  constructor(message: string) {
-    super(message, ExitCode.usage);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.usage, options);
   }
 }
 

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import * as winston from 'winston';
+import { clearLiveLine } from './live-line';
 import { redactDeep } from './secrets';
 
 export type Logger = winston.Logger;
@@ -49,6 +51,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       redactSecrets(),
       json ? winston.format.json() : readableLine,
     ),
-    transports: [new winston.transports.Stream({ stream })],
+    // Readable lines go to a person's terminal: clear a live progress line before each one.
+    transports: [new winston.transports.Stream({ stream: json ? stream : clearingLiveLine(stream) })],
+  });
+}
+
+function clearingLiveLine(target: NodeJS.WritableStream): NodeJS.WritableStream {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      clearLiveLine();
+      target.write(chunk, () => callback());
+    },
   });
 }

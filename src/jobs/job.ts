@@ -19,6 +19,11 @@ export interface Job<C, R> {
   /** Reads and validates every setting the job needs; throws ConfigError before any I/O. */
   parseConfig(config: Config): C;
   /**
+   * Checks the job's own places before the run takes its lease or writes anything (a landing
+   * folder that exists and can be archived from); throws ConfigError (exit 2).
+   */
+  preflight?(config: C): void;
+  /**
    * Raw records in batches (one batch per chunk read, so the runner awaits per chunk, not per row).
    * Counts rows read per input in `ctx.inputs`; housekeeping for after the commit (archiving
    * inputs, saving a session) goes to `ctx.afterCommit` as steps the run package records.

@@ -1,9 +1,11 @@
+import { cliCommand } from '../core/cli-name';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TableDef, Value } from '../core/table';
 import type { ColumnChecks } from '../core/row-validation';
-import { PermanentError } from '../core/errors';
+import { ConfigError } from '../core/errors';
+import { assertWritableFolder } from '../lake/writable-folder';
 import { killPoint } from '../core/kill-point';
 import { LocalStore } from '../lake/local-store';
 import { openStore } from '../lake/open-store';
@@ -36,12 +38,18 @@ const CHECKS = new Map<TableDef, ColumnChecks>([
 function openLanding(url: string): Store {
   const landing = openStore(url);
   if (landing instanceof LocalStore && !fs.existsSync(landing.root)) {
-    throw new PermanentError(
+    throw new ConfigError(
       `landing folder ${landing.root} does not exist ([listening-events] landing_url); ` +
-        'create it, or generate sample data with `soundlake generate listening-events --out DIR`',
+        `create it, or generate sample data with ${cliCommand('generate listening-events --out DIR')}`,
     );
   }
   return landing;
+}
+
+/** A local landing folder must exist and be writable: its files are archived (moved) after the commit. */
+function checkLanding(url: string): void {
+  const landing = openLanding(url);
+  if (landing instanceof LocalStore) assertWritableFolder(landing.root, 'landing folder', '[listening-events] landing_url', { mayCreate: false });
 }
 
 /** With --since/--until: only files whose name carries a day in the window (`streams_2024-06-24.csv`). */
@@ -97,6 +105,10 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord | Sh
       settleMs: Math.round(config.number('listening-events', 'settle_seconds', { min: 0, max: 86_400, unit: 'seconds' }) * 1000),
       maxFieldChars: config.int('listening-events', 'max_field_kb', { min: 1, max: 1024 * 1024, unit: 'KiB' }) * 1024,
     };
+  },
+
+  preflight(config) {
+    checkLanding(config.landingUrl);
   },
 
   async *extract(config, ctx: RunContext) {

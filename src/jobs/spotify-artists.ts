@@ -1,3 +1,4 @@
+import { cliCommand } from '../core/cli-name';
 import { ConfigError } from '../core/errors';
 import { parseSpotifyIds } from '../sources/spotify/spotify-ids';
 import { readSpotifySettings, type SpotifySettings } from '../sources/spotify/spotify-settings';
@@ -24,7 +25,7 @@ export const spotifyArtistsJob: Job<SpotifyArtistsConfig, SpotifyRecord> = {
     const artistIds = parseSpotifyIds(config.list('spotify-artists', 'artist_ids'), 'artist', '[spotify-artists] artist_ids');
     if (artistIds.length === 0 && !spotify.refreshToken) {
       throw new ConfigError(
-        'spotify-artists needs [spotify-artists] artist_ids (SPOTIFY_ARTISTS_ARTIST_IDS), or SPOTIFY_REFRESH_TOKEN to read the artists the user follows (`soundlake spotify login`)',
+        'spotify-artists needs [spotify-artists] artist_ids (SPOTIFY_ARTISTS_ARTIST_IDS), or SPOTIFY_REFRESH_TOKEN to read the artists the user follows (' + cliCommand('spotify login') + ')',
       );
     }
     return { spotify, artistIds };

@@ -15,7 +15,7 @@ import {
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { PermanentError, SoundlakeError, TransientError } from '../core/errors';
+import { ConfigError, PermanentError, SoundlakeError, TransientError } from '../core/errors';
 import { s3Client, s3Settings } from '../connections/s3';
 import { withIdleTimeout } from './idle-timeout';
 import { sameVersion, type GuardedMoveOutcome, type ObjectVersion, type PublishOutcome, type Store, type StoredObject } from './store';
@@ -61,6 +61,14 @@ async function retryConflicts<T>(fn: () => Promise<T>): Promise<T> {
 function describeS3Error(error: unknown, action: string, where: string): SoundlakeError {
   if (error instanceof SoundlakeError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof Error && error.name === 'CredentialsProviderError') {
+    // Configuration, not a failed run: nothing will work until credentials are set (exit 2).
+    return new ConfigError(
+      `S3 ${action} ${where}: no AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary ones) ` +
+        'in the environment or .env, or AWS_PROFILE with ~/.aws/credentials mounted; on ECS the task role provides them',
+      { cause: error },
+    );
+  }
   // The SDK may wrap a network error as "AWS SDK error wrapper for Error: connect ECONNREFUSED …",
   // keeping the code only in the text.
   const code = errorCode(error) !== 'Error' ? errorCode(error) : (NETWORK_CODE.exec(message)?.[1] ?? 'Error');

@@ -1,3 +1,4 @@
+import { cliCommand } from '../core/cli-name';
 import * as path from 'node:path';
 import { NeedsPersonError } from '../core/errors';
 import type { Logger } from '../core/log';
@@ -12,7 +13,7 @@ import { clearStaging } from './commit-package';
 export function stagedFileGone(pkg: RunManifest, file: RunManifest['files'][number], lake: Store): NeedsPersonError {
   return new NeedsPersonError(
     `run ${pkg.run_id}'s package cannot be committed: its staged file ${lake.describe(file.staged_key)} is gone and ${file.key} was never published, ` +
-      `so part of that run can never load. A person decides: \`soundlake resume ${pkg.job} --abandon ${pkg.run_id}\` keeps what was published, ` +
+      `so part of that run can never load. A person decides: ${cliCommand(`resume ${pkg.job} --abandon ${pkg.run_id}`)} keeps what was published, ` +
       `sets the run's inputs aside in error/${pkg.run_id}/ with what loaded and what did not, and lets the next runs go on (docs/exactly-once.md)`,
   );
 }

@@ -1,3 +1,4 @@
+import { clearLiveLine, drawLiveLine } from '../core/live-line';
 import type { Logger } from '../core/log';
 
 /**
@@ -9,7 +10,6 @@ export class Progress {
   private lastShown = 0;
   private lastRows = 0;
   private lastAt = Date.now();
-  private liveLine = false;
 
   constructor(
     private readonly log: Logger,
@@ -26,8 +26,7 @@ export class Progress {
     this.lastRows = rows;
     this.lastAt = now;
     if (this.tty) {
-      this.tty.write(`\r  ${rows.toLocaleString('en-US')} rows  ${Math.round(rate).toLocaleString('en-US')} rows/s   `);
-      this.liveLine = true;
+      drawLiveLine(this.tty, `  ${rows.toLocaleString('en-US')} rows  ${Math.round(rate).toLocaleString('en-US')} rows/s   `);
     } else {
       this.log.info('progress', { rows, rows_per_s: Math.round(rate), seconds: Math.round((now - this.startedAt) / 1000) });
     }
@@ -35,7 +34,6 @@ export class Progress {
 
   /** Clears the live line so the next log line starts clean. */
   done(): void {
-    if (this.liveLine && this.tty) this.tty.write('\r\x1b[K');
-    this.liveLine = false;
+    if (this.tty) clearLiveLine();
   }
 }

@@ -1,5 +1,5 @@
 import * as fsp from 'node:fs/promises';
-import { messageOf, NeedsPersonError } from '../core/errors';
+import { exitCodeOf, messageOf, NeedsPersonError, SoundlakeError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { manifestKey, packageKey, packagePrefix, stagingRoot } from '../lake/keys';
 import { parseManifest, type RunManifest } from '../lake/manifest';
@@ -35,7 +35,17 @@ export async function resumePackages(
       resumed_run: pkg.run_id,
       files: pkg.files.length,
     });
-    finished.push(await commitPackage(lake, pkg, options.finishedBy, options.concurrency, options.log));
+    try {
+      finished.push(await commitPackage(lake, pkg, options.finishedBy, options.concurrency, options.log));
+    } catch (error) {
+      // Say what is being finished: the same bare error on every run would read like this run's own.
+      if (error instanceof NeedsPersonError) throw error;
+      throw new SoundlakeError(
+        `finishing the commit of run ${pkg.run_id} (packaged by an earlier run of ${pkg.job}, started ${pkg.started_at}; its rows are not extracted again) failed: ${messageOf(error)}`,
+        exitCodeOf(error),
+        { cause: error },
+      );
+    }
   }
   return finished;
 }

@@ -1,3 +1,4 @@
+import { cliCommand } from '../core/cli-name';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,7 +11,9 @@ import { configureS3 } from '../connections/s3';
 import type { Job } from '../jobs/job';
 import { isValidRunId, manifestKey, newRunId, packageKey, stagedPrivateKey, stagingKey } from '../lake/keys';
 import { buildPackage, type RunManifest } from '../lake/manifest';
+import { LocalStore } from '../lake/local-store';
 import { openStore } from '../lake/open-store';
+import { assertWritableFolder } from '../lake/writable-folder';
 import { readJobState } from '../lake/state';
 import type { Store } from '../lake/store';
 import { commitPackage, discardRun } from './commit-package';
@@ -91,11 +94,11 @@ async function refuseUsedRunId(lake: Store, runId: string, jobs: readonly string
     if ((await lake.readText(manifestKey(job, runId))) !== undefined) {
       throw new ConfigError(
         `--run-id ${runId} is a committed run of ${job} (${lake.describe(manifestKey(job, runId))}); a run id is never extracted twice, ` +
-          'since Snowpipe already loaded its files. Run without --run-id for a new run; an unfinished commit is finished by `soundlake resume`.',
+          'since Snowpipe already loaded its files. Run without --run-id for a new run; an unfinished commit is finished by ' + cliCommand(`resume ${job}`) + '.',
       );
     }
     if ((await lake.readText(packageKey(job, runId))) !== undefined) {
-      throw new ConfigError(`--run-id ${runId} is a packaged run of ${job} whose commit is unfinished; finish it with \`soundlake resume ${job} --run-id ${runId}\``);
+      throw new ConfigError(`--run-id ${runId} is a packaged run of ${job} whose commit is unfinished; finish it with ${cliCommand(`resume ${job} --run-id ${runId}`)}`);
     }
   }
 }
@@ -192,7 +195,7 @@ async function writePackage(lake: Store, pkg: RunManifest, lease: JobLease, base
       throw new LeaseHeldError(`another run found this run (${pkg.run_id}) stalled and voided it before its package was written; nothing of this run was committed, and its inputs stay for the next run`);
     }
     throw new SoundlakeError(
-      `a run package for ${pkg.run_id} already exists at ${lake.describe(packageKey(pkg.scope, pkg.run_id))}; finish it with \`soundlake resume ${pkg.job} --run-id ${pkg.run_id}\``,
+      `a run package for ${pkg.run_id} already exists at ${lake.describe(packageKey(pkg.scope, pkg.run_id))}; finish it with ${cliCommand(`resume ${pkg.job} --run-id ${pkg.run_id}`)}`,
       1,
     );
   }
@@ -208,7 +211,7 @@ async function commitRun(lake: Store, pkg: RunManifest, settings: RunSettings, l
     if (error instanceof NeedsPersonError) throw error;
     throw new SoundlakeError(
       `run ${pkg.run_id} is packaged but its commit stopped: ${messageOf(error)}. Nothing is lost and nothing will load twice: ` +
-        `the next run of ${pkg.job} finishes this commit before it reads anything, or run \`soundlake resume ${pkg.job}\` now`,
+        `the next run of ${pkg.job} finishes this commit before it reads anything, or run ${cliCommand(`resume ${pkg.job}`)} now`,
       1,
       { cause: error },
     );
@@ -251,6 +254,12 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
   let lease: JobLease | undefined;
   let packaged = false;
   try {
+    if (!run.dryRun) {
+      // Before anything is created (not even the lake folder or its lease): places the run must write.
+      job.preflight?.(jobConfig);
+      if (lake instanceof LocalStore) assertWritableFolder(lake.root, 'lake folder', `[lake] url (${settings.lakeUrl})`, { mayCreate: true });
+      else assertWritableFolder(lake.spoolRoot(run.scope), 'spool folder (part files are written there before upload)', 'TMPDIR', { mayCreate: true });
+    }
     await lake.check();
     let base = 0;
     let voided: string[] = [];
@@ -345,4 +354,20 @@ function logSummary(log: Logger, manifest: RunManifest, manifestUrl: string | un
   if (o.inputs_in_error > 0) {
     log.warn(`${o.inputs_in_error} input(s) could not be processed and were set aside with their reason; see the manifest's inputs`);
   }
+  warnIfNothingLoaded(log, manifest);
+}
+
+/**
+ * A run that left every input alone (files still settling, names matching no table) succeeds with
+ * 0 rows, which reads like "done": say that nothing was loaded, why, and what to do.
+ */
+function warnIfNothingLoaded(log: Logger, manifest: RunManifest): void {
+  const ignored = manifest.inputs.filter((input) => input.status === 'ignored');
+  if (manifest.totals.rows_in > 0 || ignored.length === 0 || ignored.length !== manifest.inputs.length) return;
+  const settling = ignored.filter((input) => /settle_seconds/.test(input.reason ?? '')).length;
+  const why = settling > 0
+    ? `${settling} of ${ignored.length} input(s) were modified too recently and are left to settle ([listening-events] settle_seconds). ` +
+      'Run again once they have been unchanged that long, or set LISTENING_EVENTS_SETTLE_SECONDS=0 when files are complete as soon as they appear'
+    : `all ${ignored.length} input(s) were left alone; the manifest's inputs say why for each`;
+  log.warn(`nothing was loaded: ${why}`, { inputs_ignored: ignored.length });
 }

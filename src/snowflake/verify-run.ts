@@ -1,3 +1,4 @@
+import { cliCommand } from '../core/cli-name';
 import type { SqlRunner } from '../connections/snowflake';
 import { PermanentError } from '../core/errors';
 import type { RunManifest } from '../lake/manifest';
@@ -65,7 +66,7 @@ export async function layoutMismatches(runner: SqlRunner, manifest: RunManifest,
       if (header.join(',') !== layout.join(',')) {
         mismatches.set(
           file.key,
-          `the file's columns (${header.join(', ')}) are not the ones RAW.${pipeName(table)} loads (${layout.join(', ')}): run \`soundlake snowflake migrate --since <when this layout was deployed>\``,
+          `the file's columns (${header.join(', ')}) are not the ones RAW.${pipeName(table)} loads (${layout.join(', ')}): run ${cliCommand('snowflake migrate --since <when this layout was deployed>')}`,
         );
       }
     }

@@ -1,3 +1,4 @@
+import { cliCommand } from '../core/cli-name';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
@@ -123,7 +124,7 @@ async function loadFile(connection: DuckDBConnection, lake: Store, key: string, 
 
 /** Runs one query against a warehouse file; values as JS (bigint, Date…). */
 export async function queryWarehouse(dbPath: string, sql: string): Promise<{ columns: string[]; rows: unknown[][] }> {
-  if (!fs.existsSync(dbPath)) throw new PermanentError(`no warehouse at ${dbPath}; build one with \`soundlake warehouse build\``);
+  if (!fs.existsSync(dbPath)) throw new PermanentError(`no warehouse at ${dbPath}; build one with ${cliCommand('warehouse build')}`);
   const instance = await duckdb().create(dbPath, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
   try {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli';
 import { runCli } from '../support/cli-run';
 import { tempDir } from '../support/temp-dir';
+import { generateListeningEvents, GENERATE_DEFAULTS } from '../../src/generate/listening-events-generator';
 
 /** Every command path of the CLI, e.g. ['generate', 'listening-events']. */
 function commandPaths(command: Command, prefix: string[] = []): string[][] {
@@ -70,24 +71,109 @@ describe('soundlake CLI', () => {
     }
   });
 
-  test('a missing landing folder fails the run (exit 1) with what to do', async () => {
+  test('a missing landing folder is configuration: exit 2 with what to do, before the lake or its lease is created', async () => {
     const { dir, cleanup } = tempDir();
     try {
       process.env.LAKE_URL = path.join(dir, 'lake');
       process.env.LISTENING_EVENTS_LANDING_URL = path.join(dir, 'nowhere');
       process.env.RUN_LOG_LEVEL = 'error';
       const { code, stderr } = await runCli(['run', 'listening-events']);
-      expect(code).toBe(1);
-      expect(stderr).toMatch(/landing folder .*nowhere does not exist/);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/landing folder .*nowhere does not exist .*`npx soundlake generate listening-events --out DIR`/);
+      expect(fs.existsSync(path.join(dir, 'lake'))).toBe(false);
     } finally {
       cleanup();
+    }
+  });
+
+  test('a landing URL that is a file is exit 2 saying so, not a raw ENOTDIR', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      fs.writeFileSync(path.join(dir, 'streams.csv'), 'user_id,track_id,listen_time\n');
+      process.env.LAKE_URL = path.join(dir, 'lake');
+      process.env.LISTENING_EVENTS_LANDING_URL = path.join(dir, 'streams.csv');
+      process.env.RUN_LOG_LEVEL = 'error';
+      const { code, stderr } = await runCli(['run', 'listening-events']);
+      expect({ code, said: /landing folder .*streams\.csv is a file, not a folder \(\[listening-events\] landing_url\)/.test(stderr) }).toEqual({ code: 2, said: true });
+      expect(fs.existsSync(path.join(dir, 'lake'))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test.each(['s3:/prod-bucket/lake', 's3//prod-bucket/lake', 'S3:/prod-bucket/lake'])(
+    '--lake %s (an s3:// typo) is exit 2 before any I/O, not rows in a local folder named like it',
+    async (typo) => {
+      const { dir, cleanup } = tempDir();
+      const cwd = process.cwd();
+      try {
+        await generateListeningEvents({ ...GENERATE_DEFAULTS, outDir: path.join(dir, 'landing'), events: 200 });
+        process.chdir(dir);
+        process.env.LISTENING_EVENTS_LANDING_URL = path.join(dir, 'landing');
+        process.env.LISTENING_EVENTS_SETTLE_SECONDS = '0';
+        const { code, stderr } = await runCli(['run', 'listening-events', '--lake', typo]);
+        expect(code).toBe(2);
+        expect(stderr).toContain('did you mean s3://prod-bucket/lake?');
+        // Nothing written anywhere: no folder named like the URL, every input still in landing.
+        expect(fs.readdirSync(dir)).toEqual(['landing']);
+        expect(fs.readdirSync(path.join(dir, 'landing')).every((f) => f.endsWith('.csv'))).toBe(true);
+      } finally {
+        process.chdir(cwd);
+        cleanup();
+      }
+    },
+  );
+
+  test('an environment variable named like a setting but naming none is exit 2 with the setting meant', async () => {
+    process.env.LISTENING_EVENTS_SETLE_SECONDS = '0';
+    const { code, stderr } = await runCli(['run', 'listening-events', '--dry-run']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/environment variable LISTENING_EVENTS_SETLE_SECONDS names no setting \(did you mean LISTENING_EVENTS_SETTLE_SECONDS\?\)/);
+  });
+
+  test('a run that left every file to settle succeeds but says nothing was loaded, why, and what to do', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      await generateListeningEvents({ ...GENERATE_DEFAULTS, outDir: path.join(dir, 'landing'), events: 200 });
+      process.env.LAKE_URL = path.join(dir, 'lake');
+      process.env.LISTENING_EVENTS_LANDING_URL = path.join(dir, 'landing');
+      process.env.LISTENING_EVENTS_SETTLE_SECONDS = '600';
+      const { code, stderr } = await runCli(['run', 'listening-events']);
+      expect(code).toBe(0);
+      const warning = stderr.split('\n').find((line) => line.includes('nothing was loaded'));
+      expect(warning).toMatch(/"level":"warn".*nothing was loaded: 9 of 9 input\(s\) were modified too recently .*settle_seconds.*LISTENING_EVENTS_SETTLE_SECONDS=0/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('missing AWS credentials are exit 2 naming what to set, not the SDK sentence alone', async () => {
+    const { startS3 } = await import('../support/s3rver-harness');
+    const s3 = await startS3();
+    const { dir, cleanup } = tempDir();
+    try {
+      const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...withoutKeys } = s3.env;
+      for (const name of Object.keys(process.env)) if (/^AWS_/.test(name)) delete process.env[name];
+      Object.assign(process.env, withoutKeys, {
+        LAKE_URL: `s3://${s3.bucket}/lake`,
+        LISTENING_EVENTS_LANDING_URL: dir,
+        // No other source of credentials either: no profile files, no instance metadata.
+        AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none'),
+        AWS_CONFIG_FILE: path.join(dir, 'none'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+      });
+      const { code, stderr } = await runCli(['run', 'listening-events']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/no AWS credentials found\. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+    } finally {
+      cleanup();
+      await s3.stop();
     }
   });
 });
 
 describe('signals', () => {
   test('SIGTERM during a run aborts it cleanly: exit 1, nothing committed, landing untouched', async () => {
-    const { generateListeningEvents, GENERATE_DEFAULTS } = await import('../../src/generate/listening-events-generator');
     const { withAbortOnSignals } = await import('../../src/commands/run-command');
     const { runListening } = await import('../support/listening-scenario');
     const { dir, cleanup } = tempDir();

@@ -209,7 +209,7 @@ describe('distrokid job failures (real Chromium)', () => {
   test('no saved session at all exits 3', async () => {
     const error = await expectFailure(run());
     expect(error.exitCode).toBe(ExitCode.needsPerson);
-    expect(error.message).toMatch(/no DistroKid session at .*run `soundlake distrokid login`/);
+    expect(error.message).toMatch(/no DistroKid session at .*run `npx soundlake distrokid login`/);
   });
 
   test.each([

@@ -161,6 +161,9 @@ test('a commit cut halfway is finished by the next run from its package, never e
   expect(published).toBe(3);
   // The landing files are still there: they are archived only by the commit's housekeeping.
   expect((await setup.landing.list('', { recursive: false })).length).toBe(5);
+  // While the fault lasts, every run fails the same way, and says it is finishing the earlier commit.
+  const again = await failure(runListening(setup, { date: '2026-11-21' }));
+  expect(again?.message).toMatch(/^finishing the commit of run cut-run \(packaged by an earlier run of listening-events, started [0-9T:.Z-]+; its rows are not extracted again\) failed: S3 /);
   s3.front.clearFaults();
 
   const { result } = await runListening(setup, { date: '2026-11-21' });
@@ -190,7 +193,7 @@ test('a package whose staged files are gone (expired, deleted) is no wedge: exit
   for (let attempt = 0; attempt < 2; attempt++) {
     const stuck = await failure(runListening(setup, { date: '2026-11-21' }));
     expect(stuck?.exitCode).toBe(ExitCode.needsPerson);
-    expect(stuck?.message).toMatch(/run expired-run's package cannot be committed: its staged file .* is gone .*`soundlake resume listening-events --abandon expired-run`/);
+    expect(stuck?.message).toMatch(/run expired-run's package cannot be committed: its staged file .* is gone .*`npx soundlake resume listening-events --abandon expired-run`/);
   }
   const { resumeJob } = await import('../../src/run/resume-job');
   const { LogCapture } = await import('../support/log-capture');

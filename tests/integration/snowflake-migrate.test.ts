@@ -109,7 +109,7 @@ describe('a table definition that gains a column: snowflake migrate, the pipe gu
     const store = new LocalStore(lake);
     const [before] = await verifyRun(snowflakeRunner, manifest, await layoutMismatches(snowflakeRunner, manifest, store));
     expect(before.state).toBe('header_mismatch');
-    expect(before.error).toMatch(/the file's columns \(USER_ID, TRACK_ID, LISTEN_TIME, DEVICE, _RUN_ID, _EXTRACTED_AT\) are not the ones RAW\.LISTENING_STREAMS_PIPE loads \(USER_ID, TRACK_ID, LISTEN_TIME, _RUN_ID, _EXTRACTED_AT\): run `soundlake snowflake migrate/);
+    expect(before.error).toMatch(/the file's columns \(USER_ID, TRACK_ID, LISTEN_TIME, DEVICE, _RUN_ID, _EXTRACTED_AT\) are not the ones RAW\.LISTENING_STREAMS_PIPE loads \(USER_ID, TRACK_ID, LISTEN_TIME, _RUN_ID, _EXTRACTED_AT\): run `npx soundlake snowflake migrate/);
     await applyMigration(snowflakeRunner, V2, await planMigration(snowflakeRunner, V2), { waitSeconds: 5, pollMs: 10 });
     const [after] = await verifyRun(snowflakeRunner, manifest, await layoutMismatches(snowflakeRunner, manifest, store));
     expect(after.state).toBe('pending');

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { envVarName, loadConfig } from '../../src/core/config';
 import { ConfigError, ExitCode } from '../../src/core/errors';
 import { readRunSettings } from '../../src/run/run-settings';
+import { readS3Settings } from '../../src/connections/s3';
 import { tempDir } from '../support/temp-dir';
 
 function configError(fn: () => unknown): ConfigError {
@@ -69,6 +70,17 @@ describe('configuration layers', () => {
       /\[lake\] url .*expected a folder path or an s3:\/\/ URL/,
     );
     expect(configError(() => readRunSettings(loadConfig({ env: { LAKE_URL: 's3://B_ad/x' }, dotenvDir: null }))).message).toMatch(/DNS-valid/);
+    // Typos of s3:// would otherwise be local folders named "s3:" (lost with the container).
+    for (const typo of ['s3:/prod-bucket/lake', 's3//prod-bucket/lake', 'S3:/prod-bucket/lake', 'S3://prod-bucket/lake', 's3:prod-bucket/lake']) {
+      expect(configError(() => readRunSettings(loadConfig({ env: { LAKE_URL: typo }, dotenvDir: null }))).message).toContain(
+        `expected a folder path or an s3:// URL (s3://BUCKET/PREFIX); this looks like a URL but is not one (did you mean s3://prod-bucket/lake?)`,
+      );
+    }
+    // Folders that merely contain a colon or start like a drive stay folders.
+    for (const folder of ['./s3/lake', 'lake', '/data/lake', 'C:\\data\\lake']) {
+      expect(readRunSettings(loadConfig({ env: { LAKE_URL: folder }, dotenvDir: null })).lakeUrl).toBe(folder);
+    }
+    expect(configError(() => readS3Settings(loadConfig({ env: { S3_ENDPOINT: 'http//localhost:9000' }, dotenvDir: null }))).message).toMatch(/\[s3\] endpoint .*expected an http:\/\/ or https:\/\/ URL, or nothing/);
     expect(configError(() => readRunSettings(loadConfig({ env: { S3_ENDPOINT: 'localhost:9000' }, dotenvDir: null }))).message).toMatch(
       /\[s3\] endpoint = "localhost:9000".*expected an http/,
     );

@@ -34,4 +34,14 @@ describe('progress', () => {
     progress.done();
     expect(screen).toBe('\r  250,000 rows  250,000 rows/s   \r  600,000 rows  350,000 rows/s   \r\x1b[K');
   });
+
+  test('on a terminal: a log line clears the live line first instead of starting glued to its end', async () => {
+    let screen = '';
+    const tty = { isTTY: true, write: (text: string | Buffer, done?: () => void) => ((screen += text.toString()), done?.(), true) } as unknown as NodeJS.WriteStream;
+    const log = createLogger({ json: false, stream: tty });
+    new Progress(log, tty, 5).update(1_000);
+    log.warn('a warning while rows flow');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(screen).toMatch(/^\r {2}1,000 rows {2}[\d,]+ rows\/s {3}\r\x1b\[K\d\d:\d\d:\d\d warn {2}a warning while rows flow\n$/);
+  });
 });

@@ -18,7 +18,7 @@ test('a saved session of another shape asks a person to log in again, naming the
       (e: unknown) => e as SoundlakeError,
     );
     expect(error?.exitCode).toBe(ExitCode.needsPerson);
-    expect(error?.message).toMatch(/not a Playwright storageState \(cookies\.0\.sameSite\); run `soundlake distrokid login` again/);
+    expect(error?.message).toMatch(/not a Playwright storageState \(cookies\.0\.sameSite\); run `npx soundlake distrokid login` again/);
     expect(error?.message).not.toContain(secret);
 
     fs.writeFileSync(path.join(dir, 'distrokid.json'), JSON.stringify({ cookies: [{ ...cookie, sameSite: 'Lax' }], origins: [] }));

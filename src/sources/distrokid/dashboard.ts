@@ -6,7 +6,7 @@ import { NeedsPersonError, SoundlakeError, SourceChangedError } from '../../core
 import { sleep } from '../../core/retry';
 import type { RunContext } from '../../run/run-context';
 import type { DistrokidSettings } from './distrokid-settings';
-import { LOGIN_COMMAND } from './session-store';
+import { loginCommand } from './session-store';
 
 /** A dashboard page and what must be on it; a missing marker means DistroKid changed the page. */
 export interface PageSpec {
@@ -121,7 +121,7 @@ export class Dashboard {
       this.ctx.io.add(`distrokid_pages ${spec.name}`);
       const url = new URL(this.page.url());
       if (NEEDS_PERSON.test(url.pathname)) {
-        throw new NeedsPersonError(`DistroKid sent ${spec.name} to ${url.pathname}: the saved session expired or this device needs confirming; a person must run \`${LOGIN_COMMAND}\``);
+        throw new NeedsPersonError(`DistroKid sent ${spec.name} to ${url.pathname}: the saved session expired or this device needs confirming; a person must run ${loginCommand()}`);
       }
       if (!CHALLENGE.test(await this.page.title())) break;
       this.ctx.io.add('distrokid_challenges');

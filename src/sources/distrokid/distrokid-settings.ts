@@ -29,7 +29,7 @@ export function readBrowserSettings(config: Config): BrowserSettings {
 
 /** The session file's place: [distrokid] session_url, or {lake}/_sessions/distrokid.json. */
 function sessionLocation(config: Config): { storeUrl: string; key: string } {
-  const url = config.optionalString('distrokid', 'session_url');
+  const url = config.optionalString('distrokid', 'session_url') === undefined ? undefined : config.lakeUrl('distrokid', 'session_url');
   if (url === undefined) return { storeUrl: config.lakeUrl('lake', 'url'), key: sessionKey('distrokid') };
   if (!/\.json$/.test(url)) config.fail('distrokid', 'session_url', 'a .json file path or s3://bucket/key.json');
   if (url.startsWith('s3://')) {
@@ -40,8 +40,7 @@ function sessionLocation(config: Config): { storeUrl: string; key: string } {
 }
 
 export function readDistrokidSettings(config: Config): DistrokidSettings {
-  const baseUrl = config.string('distrokid', 'base_url').replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+$/.test(baseUrl)) config.fail('distrokid', 'base_url', 'an http:// or https:// origin such as https://distrokid.com');
+  const baseUrl = config.httpUrl('distrokid', 'base_url', { origin: true, example: 'https://distrokid.com' })!;
   return {
     baseUrl,
     session: sessionLocation(config),

@@ -1,3 +1,4 @@
+import { cliCommand } from '../../core/cli-name';
 import { z } from 'zod';
 import { NeedsPersonError } from '../../core/errors';
 import { registerSecretValue } from '../../core/secrets';
@@ -22,7 +23,8 @@ const storageState = z.object({
 });
 export type StorageState = z.output<typeof storageState>;
 
-export const LOGIN_COMMAND = 'soundlake distrokid login';
+/** The command that saves a DistroKid session, as the person should type it (in backticks). */
+export const loginCommand = () => cliCommand('distrokid login');
 
 /** Every cookie and storage value is a secret: registered so no log line can show it. */
 export function registerSessionSecrets(state: StorageState): void {
@@ -35,19 +37,19 @@ export async function readSession(settings: DistrokidSettings): Promise<StorageS
   const store = openStore(settings.session.storeUrl);
   const text = await store.readText(settings.session.key);
   if (text === undefined) {
-    throw new NeedsPersonError(`no DistroKid session at ${store.describe(settings.session.key)}; a person must log in once: run \`${LOGIN_COMMAND}\``);
+    throw new NeedsPersonError(`no DistroKid session at ${store.describe(settings.session.key)}; a person must log in once: run ${loginCommand()}`);
   }
   let state: unknown;
   try {
     state = JSON.parse(text);
   } catch {
-    throw new NeedsPersonError(`the DistroKid session at ${store.describe(settings.session.key)} is not valid JSON; run \`${LOGIN_COMMAND}\` again`);
+    throw new NeedsPersonError(`the DistroKid session at ${store.describe(settings.session.key)} is not valid JSON; run ${loginCommand()} again`);
   }
   const checked = storageState.safeParse(state);
   if (!checked.success) {
     // The message names the field only: the file is full of secrets.
     const field = checked.error.issues[0].path.join('.');
-    throw new NeedsPersonError(`the DistroKid session file is not a Playwright storageState (${field || 'top level'}); run \`${LOGIN_COMMAND}\` again`);
+    throw new NeedsPersonError(`the DistroKid session file is not a Playwright storageState (${field || 'top level'}); run ${loginCommand()} again`);
   }
   registerSessionSecrets(checked.data);
   return checked.data;

@@ -1,3 +1,4 @@
+import { cliCommand } from '../../core/cli-name';
 import { PermanentError } from '../../core/errors';
 import type { IoCounters } from '../../run/io-counters';
 import { JsonShape } from '../../core/json-shape';
@@ -39,7 +40,7 @@ export class PlaylistRefusedError extends PermanentError {
   constructor(readonly playlistId: string) {
     super(
       `Spotify refuses the entries of playlist ${playlistId} (403): Development Mode apps may read only playlists the user ` +
-        'owns or collaborates on; set SPOTIFY_REFRESH_TOKEN from `soundlake spotify login` as that user, or use an app with extended quota',
+        `owns or collaborates on; set SPOTIFY_REFRESH_TOKEN from ${cliCommand('spotify login')} as that user, or use an app with extended quota`,
     );
   }
 }

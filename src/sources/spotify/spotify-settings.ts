@@ -23,11 +23,7 @@ export interface SpotifySettings {
   refreshToken?: string;
 }
 
-function url(config: Config, key: string): string {
-  const value = config.string('spotify', key).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+/.test(value)) config.fail('spotify', key, 'an http:// or https:// URL');
-  return value;
-}
+const url = (config: Config, key: string): string => config.httpUrl('spotify', key)!;
 
 /** `[spotify]` settings and the credentials, which come from the environment only. */
 export function readSpotifySettings(config: Config, options: { requireCredentials?: boolean } = {}): SpotifySettings {

@@ -1,3 +1,4 @@
+import { cliCommand } from '../../core/cli-name';
 import { z } from 'zod';
 import { NeedsPersonError, PermanentError, TransientError } from '../../core/errors';
 import { withRetry } from '../../core/retry';
@@ -7,8 +8,7 @@ import type { SpotifySettings } from './spotify-settings';
 /** Renew this long before the token's stated expiry, in ms. */
 const RENEW_EARLY_MS = 60_000;
 
-const HOW_TO_LOGIN =
-  'run `soundlake spotify login` (it prints a new refresh token) and set SPOTIFY_REFRESH_TOKEN';
+const howToLogin = () => `run ${cliCommand('spotify login')} (it prints a new refresh token) and set SPOTIFY_REFRESH_TOKEN`;
 
 /** What the accounts service answers; checked where it enters (the values are secrets: never quoted). */
 const tokenResponse = z.object({ access_token: z.string(), expires_in: z.number(), refresh_token: z.string().optional() });
@@ -52,7 +52,7 @@ export async function requestToken(settings: SpotifySettings, form: Record<strin
     const code = typeof error.error === 'string' ? error.error : `HTTP ${response.status}`;
     const description = typeof error.error_description === 'string' ? `: ${error.error_description}` : '';
     if (code === 'invalid_grant') {
-      throw new NeedsPersonError(`Spotify rejected the refresh token (invalid_grant${description}); refresh tokens expire 6 months after consent or when revoked: ${HOW_TO_LOGIN}`);
+      throw new NeedsPersonError(`Spotify rejected the refresh token (invalid_grant${description}); refresh tokens expire 6 months after consent or when revoked: ${howToLogin()}`);
     }
     if (code === 'invalid_client') {
       throw new PermanentError(`Spotify rejected the app credentials (invalid_client${description}); check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET`);
