@@ -59,7 +59,7 @@ export function redactedMessage(error: unknown): string {
   return redact(messageOf(error));
 }
 
-/** Runs the CLI and returns the exit code (documented in the README). */
+/** Runs the CLI and returns the exit code (documented in the README and docs/commands.md). */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {

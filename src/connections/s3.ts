@@ -17,7 +17,7 @@ export interface S3Settings {
   maxAttempts: number;
   /**
    * The server honours conditional writes (If-None-Match / If-Match, as AWS S3 does since 2024).
-   * Off: a check before each write, which only the job lease keeps safe (README "All or nothing").
+   * Off: a check before each write, which only the job lease keeps safe (docs/exactly-once-protocol.md).
    */
   conditionalWrites: boolean;
   /**

@@ -1,5 +1,5 @@
 /**
- * Error classes and the process exit codes they map to (documented in the README):
+ * Error classes and the process exit codes they map to (documented in the README and docs/commands.md):
  * 0 success · 1 the run failed · 2 usage or configuration error · 3 a person must act ·
  * 4 the source changed shape · 5 skipped: another run of the job holds its lease or committed first.
  */

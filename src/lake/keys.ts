@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseDate } from '../core/values';
 
 /**
- * Every lake key, as pure functions. The layout (README "The lake"):
+ * Every lake key, as pure functions. The layout (docs/lake.md):
  *   raw/{source}/{table}/year=YYYY/month=MM/day=DD/{table}_{job}_{runId}_{part:05}.csv.gz
  *   rejects/{source}/{table}/year=YYYY/month=MM/day=DD/{table}_{job}_{runId}_{part:05}.csv.gz
  *   _staging/{scope}/{runId}/…      written first; never loaded

@@ -222,7 +222,7 @@ async function commitRun(lake: Store, pkg: RunManifest, settings: RunSettings, l
  * Runs one job: prepare → lease and takeover → extract/stage → package → commit → housekeeping.
  * Exactly once: nothing is visible before the run package (every staged → final key, the state,
  * the housekeeping) is durable, and a package is only ever finished, never extracted again
- * (README "All or nothing").
+ * (docs/exactly-once-protocol.md).
  */
 export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Promise<RunResult> {
   const { settings, jobConfig, runId, logicalDate, window } = prepare(job, options);
