@@ -74,12 +74,13 @@ describe('run metrics as CloudWatch Embedded Metric Format', () => {
 
   test('a failed run still reports, with its exit code and RunSucceeded 0', async () => {
     process.env.RUN_METRICS = 'emf';
+    // A missing landing folder: configuration, exit 2.
     fs.rmSync(path.join(dir, 'landing'), { recursive: true });
     const { code, stdout } = await runCli(['run', 'listening-events']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     const [emf] = emfLines(stdout);
     expect(metricNames(emf)).toEqual(['ExitCode', 'RunSeconds', 'RunSucceeded']);
-    expect(emf).toMatchObject({ Job: 'listening-events', RunSucceeded: 0, ExitCode: 1 });
+    expect(emf).toMatchObject({ Job: 'listening-events', RunSucceeded: 0, ExitCode: 2 });
   });
 
   test('off by default, and a bad value names the key', async () => {
