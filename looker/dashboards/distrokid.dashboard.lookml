@@ -2,6 +2,12 @@
 - dashboard: distrokid
   title: DistroKid
   layout: newspaper
+  filters:
+  - name: date_range
+    title: Date range
+    type: date_filter
+    allow_multiple_values: true
+    required: false
   elements:
   - name: monthly_sales
     title: Monthly sales
@@ -9,8 +15,10 @@
     explore: distrokid_sales_monthly
     type: looker_column
     fields: [distrokid_sales_monthly.month_month, distrokid_sales_monthly.revenue_usd, distrokid_sales_monthly.streams]
-    sorts: [distrokid_sales_monthly.month_month]
+    sorts: [distrokid_sales_monthly.month_month desc]
     limit: 500
+    listen:
+      date_range: distrokid_sales_monthly.month_month
     row: 0
     col: 0
     width: 12
@@ -21,8 +29,11 @@
     explore: streams_daily
     type: looker_line
     fields: [streams_daily.date_date, streams_daily.store, streams_daily.total_streams]
-    sorts: [streams_daily.date_date]
+    pivots: [streams_daily.store]
+    sorts: [streams_daily.date_date desc]
     limit: 500
+    listen:
+      date_range: streams_daily.date_date
     row: 0
     col: 12
     width: 12

@@ -2,6 +2,12 @@
 - dashboard: listening_kpis
   title: Listening KPIs
   layout: newspaper
+  filters:
+  - name: date_range
+    title: Date range
+    type: date_filter
+    allow_multiple_values: true
+    required: false
   elements:
   - name: top_genres_per_day
     title: Top genres per day
@@ -9,8 +15,11 @@
     explore: listening_top_genres_daily
     type: looker_bar
     fields: [listening_top_genres_daily.listen_date_date, listening_top_genres_daily.track_genre, listening_top_genres_daily.total_listens]
-    sorts: [listening_top_genres_daily.listen_date_date desc, listening_top_genres_daily.total_listens desc]
+    pivots: [listening_top_genres_daily.track_genre]
+    sorts: [listening_top_genres_daily.listen_date_date desc]
     limit: 500
+    listen:
+      date_range: listening_top_genres_daily.listen_date_date
     row: 0
     col: 0
     width: 12
@@ -21,8 +30,10 @@
     explore: listening_top_songs_daily
     type: looker_grid
     fields: [listening_top_songs_daily.listen_date_date, listening_top_songs_daily.track_genre, listening_top_songs_daily.track_name, listening_top_songs_daily.total_listens]
-    sorts: [listening_top_songs_daily.total_listens desc]
+    sorts: [listening_top_songs_daily.listen_date_date desc, listening_top_songs_daily.total_listens desc]
     limit: 500
+    listen:
+      date_range: listening_top_songs_daily.listen_date_date
     row: 0
     col: 12
     width: 12
@@ -33,8 +44,11 @@
     explore: listening_genre_daily
     type: looker_line
     fields: [listening_genre_daily.listen_date_date, listening_genre_daily.track_genre, listening_genre_daily.total_listens]
-    sorts: [listening_genre_daily.listen_date_date]
+    pivots: [listening_genre_daily.track_genre]
+    sorts: [listening_genre_daily.listen_date_date desc]
     limit: 500
+    listen:
+      date_range: listening_genre_daily.listen_date_date
     row: 8
     col: 0
     width: 12

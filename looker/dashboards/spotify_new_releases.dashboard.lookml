@@ -2,6 +2,12 @@
 - dashboard: spotify_new_releases
   title: Spotify new releases
   layout: newspaper
+  filters:
+  - name: date_range
+    title: Date range
+    type: date_filter
+    allow_multiple_values: true
+    required: false
   elements:
   - name: new_releases_per_week
     title: New releases per week
@@ -9,8 +15,10 @@
     explore: spotify_new_releases_weekly
     type: looker_column
     fields: [spotify_new_releases_weekly.week_start_week, spotify_new_releases_weekly.albums]
-    sorts: [spotify_new_releases_weekly.week_start_week]
+    sorts: [spotify_new_releases_weekly.week_start_week desc]
     limit: 500
+    listen:
+      date_range: spotify_new_releases_weekly.week_start_week
     row: 0
     col: 0
     width: 12

@@ -36,16 +36,22 @@ view: listening_genre_daily {
     sql: ${TABLE}.LISTEN_COUNT ;;
     value_format_name: decimal_0
   }
-  measure: total_listening_ms {
+  measure: listening_time_ms {
     type: sum
     sql: ${TABLE}.TOTAL_LISTENING_MS ;;
-    label: "Total listening time (ms)"
+    label: "Listening time (ms)"
     value_format_name: decimal_0
   }
+  measure: listening_time_hours {
+    type: number
+    sql: ${listening_time_ms} / 3600000.0 ;;
+    label: "Listening time (hours)"
+    value_format_name: decimal_1
+  }
   measure: average_listening_ms {
-    type: average
-    sql: ${TABLE}.AVG_LISTENING_MS ;;
-    label: "Average listening time (ms)"
+    type: number
+    sql: ${listening_time_ms} / NULLIF(${total_listens}, 0) ;;
+    label: "Average listening time per listen (ms)"
     value_format_name: decimal_0
   }
 }

@@ -43,31 +43,36 @@ view: songs {
     sql: ${TABLE}.EXPLICIT ;;
     description: "Explicit lyrics."
   }
-  dimension: _run_id {
+  dimension: lineage_run_id {
     type: string
     sql: ${TABLE}._RUN_ID ;;
+    group_label: "Lineage"
     hidden: yes
   }
-  dimension_group: _extracted_at {
+  dimension_group: lineage_extracted_at {
     type: time
     timeframes: [raw, time, date, week, month, year]
     sql: ${TABLE}._EXTRACTED_AT ;;
+    group_label: "Lineage"
     hidden: yes
   }
-  dimension: _file_name {
+  dimension: lineage_file_name {
     type: string
     sql: ${TABLE}._FILE_NAME ;;
+    group_label: "Lineage"
     hidden: yes
   }
-  dimension: _file_row {
+  dimension: lineage_file_row {
     type: number
     sql: ${TABLE}._FILE_ROW ;;
+    group_label: "Lineage"
     hidden: yes
   }
-  dimension_group: _loaded_at {
+  dimension_group: lineage_loaded_at {
     type: time
     timeframes: [raw, time, date, week, month, year]
     sql: ${TABLE}._LOADED_AT ;;
+    group_label: "Lineage"
     hidden: yes
   }
   measure: count {

@@ -1,3 +1,4 @@
+import { cliCommand } from '../core/cli-name';
 import type { Command } from 'commander';
 import { loadConfig } from '../core/config';
 import { SoundlakeError } from '../core/errors';
@@ -13,7 +14,7 @@ export function addLookerCommand(program: Command): void {
       const config = loadConfig();
       const differing = await generateLooker({ connection: config.string('looker', 'connection'), check: flags.check ?? false });
       if (flags.check && differing.length > 0) {
-        throw new SoundlakeError(`looker/ is stale: ${differing.join(', ')}; run \`soundlake looker generate\``, 1);
+        throw new SoundlakeError(`looker/ is stale: ${differing.join(', ')}; run ${cliCommand('looker generate')}`, 1);
       }
       console.log(differing.length === 0 ? 'looker/ is up to date' : `wrote ${differing.join(', ')}`);
     });

@@ -1,3 +1,4 @@
+import { cliCommand } from '../core/cli-name';
 import type { Command } from 'commander';
 import { lakeFlag, loadConfig, type Config } from '../core/config';
 import { ConfigError, SoundlakeError } from '../core/errors';
@@ -122,7 +123,7 @@ export function addSnowflakeCommand(program: Command): void {
       await connect(config, 'admin');
       const principal = await snsSubscriber(snowflakeRunner, flags.topic);
       console.log(`Snowflake subscribes to ${flags.topic} as ${principal}`);
-      console.log('Put it in the deploy settings as snowflake.snsSubscriberArn, deploy, then set SNOWFLAKE_AWS_SNS_TOPIC and run `soundlake snowflake setup`.');
+      console.log(`Put it in the deploy settings as snowflake.snsSubscriberArn, deploy, then set SNOWFLAKE_AWS_SNS_TOPIC and run ${cliCommand('snowflake setup')}.`);
     });
 
   snowflake

@@ -13,8 +13,10 @@ const LINEAGE = new Set(['_RUN_ID', '_EXTRACTED_AT', '_FILE_NAME', '_FILE_ROW', 
 
 interface Measure {
   name: string;
-  type: 'count' | 'count_distinct' | 'sum' | 'average';
+  /** `number`: arithmetic over other measures of the view (`sql` then refers to them as `${name}`). */
+  type: 'count' | 'count_distinct' | 'sum' | 'average' | 'number';
   column?: string;
+  sql?: string;
   format?: string;
   label?: string;
 }
@@ -25,8 +27,11 @@ const MEASURES: Record<string, Measure[]> = {
   SONGS: [{ name: 'average_duration_ms', type: 'average', column: 'DURATION_MS', format: 'decimal_0' }],
   LISTENING_GENRE_DAILY: [
     { name: 'total_listens', type: 'sum', column: 'LISTEN_COUNT', format: 'decimal_0' },
-    { name: 'total_listening_ms', type: 'sum', column: 'TOTAL_LISTENING_MS', format: 'decimal_0', label: 'Total listening time (ms)' },
-    { name: 'average_listening_ms', type: 'average', column: 'AVG_LISTENING_MS', format: 'decimal_0', label: 'Average listening time (ms)' },
+    // Not `total_listening_ms`: the view's column of that name is already a dimension.
+    { name: 'listening_time_ms', type: 'sum', column: 'TOTAL_LISTENING_MS', format: 'decimal_0', label: 'Listening time (ms)' },
+    { name: 'listening_time_hours', type: 'number', sql: '${listening_time_ms} / 3600000.0', format: 'decimal_1', label: 'Listening time (hours)' },
+    // Weighted by listens: total time over total listens, never an average of the daily averages.
+    { name: 'average_listening_ms', type: 'number', sql: '${listening_time_ms} / NULLIF(${total_listens}, 0)', format: 'decimal_0', label: 'Average listening time per listen (ms)' },
   ],
   LISTENING_TOP_GENRES_DAILY: [{ name: 'total_listens', type: 'sum', column: 'LISTEN_COUNT', format: 'decimal_0' }],
   LISTENING_TOP_SONGS_DAILY: [{ name: 'total_listens', type: 'sum', column: 'LISTEN_COUNT', format: 'decimal_0' }],
@@ -77,7 +82,12 @@ export interface DashboardElement {
   explore: string;
   type: string;
   fields: string[];
+  /** A chart with a second dimension draws one series per value of it (a line per genre), not one mixed series. */
+  pivots?: string[];
+  /** Newest first, so the row limit keeps the latest periods of a long history. */
   sorts: string[];
+  /** The element's date field, which the dashboard's date-range filter narrows. */
+  dateField: string;
 }
 
 export interface Dashboard {
@@ -98,7 +108,9 @@ export const DASHBOARDS: Dashboard[] = [
         explore: 'listening_top_genres_daily',
         type: 'looker_bar',
         fields: ['listening_top_genres_daily.listen_date_date', 'listening_top_genres_daily.track_genre', 'listening_top_genres_daily.total_listens'],
-        sorts: ['listening_top_genres_daily.listen_date_date desc', 'listening_top_genres_daily.total_listens desc'],
+        sorts: ['listening_top_genres_daily.listen_date_date desc'],
+        pivots: ['listening_top_genres_daily.track_genre'],
+        dateField: 'listening_top_genres_daily.listen_date_date',
       },
       {
         name: 'top_songs_of_top_genres',
@@ -106,7 +118,8 @@ export const DASHBOARDS: Dashboard[] = [
         explore: 'listening_top_songs_daily',
         type: 'looker_grid',
         fields: ['listening_top_songs_daily.listen_date_date', 'listening_top_songs_daily.track_genre', 'listening_top_songs_daily.track_name', 'listening_top_songs_daily.total_listens'],
-        sorts: ['listening_top_songs_daily.total_listens desc'],
+        sorts: ['listening_top_songs_daily.listen_date_date desc', 'listening_top_songs_daily.total_listens desc'],
+        dateField: 'listening_top_songs_daily.listen_date_date',
       },
       {
         name: 'daily_listening_per_genre',
@@ -114,7 +127,9 @@ export const DASHBOARDS: Dashboard[] = [
         explore: 'listening_genre_daily',
         type: 'looker_line',
         fields: ['listening_genre_daily.listen_date_date', 'listening_genre_daily.track_genre', 'listening_genre_daily.total_listens'],
-        sorts: ['listening_genre_daily.listen_date_date'],
+        sorts: ['listening_genre_daily.listen_date_date desc'],
+        pivots: ['listening_genre_daily.track_genre'],
+        dateField: 'listening_genre_daily.listen_date_date',
       },
     ],
   },
@@ -128,7 +143,8 @@ export const DASHBOARDS: Dashboard[] = [
         explore: 'distrokid_sales_monthly',
         type: 'looker_column',
         fields: ['distrokid_sales_monthly.month_month', 'distrokid_sales_monthly.revenue_usd', 'distrokid_sales_monthly.streams'],
-        sorts: ['distrokid_sales_monthly.month_month'],
+        sorts: ['distrokid_sales_monthly.month_month desc'],
+        dateField: 'distrokid_sales_monthly.month_month',
       },
       {
         name: 'daily_streams_per_store',
@@ -136,7 +152,9 @@ export const DASHBOARDS: Dashboard[] = [
         explore: 'streams_daily',
         type: 'looker_line',
         fields: ['streams_daily.date_date', 'streams_daily.store', 'streams_daily.total_streams'],
-        sorts: ['streams_daily.date_date'],
+        sorts: ['streams_daily.date_date desc'],
+        pivots: ['streams_daily.store'],
+        dateField: 'streams_daily.date_date',
       },
     ],
   },
@@ -150,13 +168,19 @@ export const DASHBOARDS: Dashboard[] = [
         explore: 'spotify_new_releases_weekly',
         type: 'looker_column',
         fields: ['spotify_new_releases_weekly.week_start_week', 'spotify_new_releases_weekly.albums'],
-        sorts: ['spotify_new_releases_weekly.week_start_week'],
+        sorts: ['spotify_new_releases_weekly.week_start_week desc'],
+        dateField: 'spotify_new_releases_weekly.week_start_week',
       },
     ],
   },
 ];
 
-const lookmlName = (column: string) => column.toLowerCase();
+/**
+ * Looker's dimension reference: a field name may contain only a–z, 0–9 and `_`, and must start with
+ * a letter. The lineage columns (`_RUN_ID`, `_LOADED_AT`, …) become `lineage_run_id`, `lineage_loaded_at`.
+ */
+const lookmlName = (column: string) => (column.startsWith('_') ? `lineage${column.toLowerCase()}` : column.toLowerCase());
+const VALID_NAME = /^[a-z][a-z0-9_]*$/;
 const quoted = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 function dimension(column: AnalyticsColumn, description: string | undefined, primaryKey: boolean): string {
@@ -175,7 +199,7 @@ function dimension(column: AnalyticsColumn, description: string | undefined, pri
   }
   lines.push(`    sql: \${TABLE}.${column.name} ;;`);
   if (description) lines.push(`    description: ${quoted(description)}`);
-  if (hidden) lines.push('    hidden: yes');
+  if (hidden) lines.push('    group_label: "Lineage"', '    hidden: yes');
   lines.push('  }');
   return lines.join('\n');
 }
@@ -183,6 +207,7 @@ function dimension(column: AnalyticsColumn, description: string | undefined, pri
 function measure(m: Measure): string {
   const lines = [`  measure: ${m.name} {`, `    type: ${m.type}`];
   if (m.column) lines.push(`    sql: \${TABLE}.${m.column} ;;`);
+  if (m.sql) lines.push(`    sql: ${m.sql} ;;`);
   if (m.label) lines.push(`    label: ${quoted(m.label)}`);
   if (m.format) lines.push(`    value_format_name: ${m.format}`);
   lines.push('  }');
@@ -208,10 +233,34 @@ export function viewFile(viewName: string, columns: readonly AnalyticsColumn[], 
     );
   }
   for (const column of columns) parts.push(dimension(column, descriptions.get(column.name), key.length === 1 && key[0] === column.name));
-  parts.push(measure({ name: 'count', type: 'count' }));
-  for (const m of MEASURES[viewName] ?? []) parts.push(measure(m));
+  const measures = [{ name: 'count', type: 'count' } as Measure, ...(MEASURES[viewName] ?? [])];
+  for (const m of measures) parts.push(measure(m));
   parts.push('}');
+  assertUniqueFieldNames(viewName, [...(key.length > 1 ? ['pk'] : []), ...columns.flatMap(fieldNamesOf), ...measures.map((m) => m.name)]);
   return `${parts.join('\n')}\n`;
+}
+
+/** The names a column's field takes in a view: a dimension, or one per timeframe of a dimension group. */
+function fieldNamesOf(column: AnalyticsColumn): string[] {
+  const name = lookmlName(column.name);
+  const type = column.type.toUpperCase();
+  if (type === 'DATE') return ['date', 'week', 'month', 'quarter', 'year'].map((tf) => `${name}_${tf}`);
+  if (type.startsWith('TIMESTAMP')) return ['raw', 'time', 'date', 'week', 'month', 'year'].map((tf) => `${name}_${tf}`);
+  return [name];
+}
+
+/**
+ * Looker: a field name "must be unique within any given view" (dimensions, measures, filters,
+ * parameters, and the `{group}_{timeframe}` names a dimension group makes); the validator reports
+ * "Redefinition of field". Generating such a view is a bug here, so it stops the generator.
+ */
+function assertUniqueFieldNames(viewName: string, names: string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!VALID_NAME.test(name)) throw new Error(`LookML view ${viewName}: field name "${name}" must start with a letter and hold only a-z, 0-9 and _`);
+    if (seen.has(name)) throw new Error(`LookML view ${viewName}: two fields are named "${name}" (Looker: "Redefinition of field")`);
+    seen.add(name);
+  }
 }
 
 export function modelFile(connection: string): string {
@@ -219,8 +268,10 @@ export function modelFile(connection: string): string {
     '# GENERATED by `soundlake looker generate`. Do not edit.',
     `connection: ${quoted(connection)}`,
     '',
-    'include: "/views/*.view.lkml"',
-    'include: "/dashboards/*.dashboard.lookml"',
+    // Looker's include reference: "/**/*.dashboard" includes "all dashboard files in any directory
+    // of the project", so the files are found whether looker/ is the project root or a folder in it.
+    'include: "/**/*.view.lkml"',
+    'include: "/**/*.dashboard.lookml"',
     '',
   ];
   for (const [explore, joins] of Object.entries(EXPLORES)) {
@@ -235,7 +286,10 @@ export function modelFile(connection: string): string {
 
 /** A LookML dashboard (YAML). */
 export function dashboardFile(d: Dashboard, model: string): string {
-  const lines = ['# GENERATED by `soundlake looker generate`. Do not edit.', `- dashboard: ${d.name}`, `  title: ${d.title}`, '  layout: newspaper', '  elements:'];
+  const lines = ['# GENERATED by `soundlake looker generate`. Do not edit.', `- dashboard: ${d.name}`, `  title: ${d.title}`, '  layout: newspaper'];
+  // One date range for the whole dashboard; empty (all time) until a person sets it.
+  lines.push('  filters:', '  - name: date_range', '    title: Date range', '    type: date_filter', '    allow_multiple_values: true', '    required: false');
+  lines.push('  elements:');
   d.elements.forEach((e, i) => {
     lines.push(
       `  - name: ${e.name}`,
@@ -244,8 +298,11 @@ export function dashboardFile(d: Dashboard, model: string): string {
       `    explore: ${e.explore}`,
       `    type: ${e.type}`,
       `    fields: [${e.fields.join(', ')}]`,
+      ...(e.pivots ? [`    pivots: [${e.pivots.join(', ')}]`] : []),
       `    sorts: [${e.sorts.join(', ')}]`,
       '    limit: 500',
+      '    listen:',
+      `      date_range: ${e.dateField}`,
       `    row: ${Math.floor(i / 2) * 8}`,
       `    col: ${(i % 2) * 12}`,
       '    width: 12',

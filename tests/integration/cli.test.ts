@@ -147,6 +147,28 @@ describe('soundlake CLI', () => {
     }
   });
 
+  test('on a terminal, run ends with the per-table, per-input summary and the reject reasons (stdout; logs stay on stderr)', async () => {
+    const { dir, cleanup } = tempDir();
+    const wasTty = process.stdout.isTTY;
+    try {
+      await generateListeningEvents({ ...GENERATE_DEFAULTS, outDir: path.join(dir, 'landing'), events: 300, badRate: 0.05 });
+      process.env.LAKE_URL = path.join(dir, 'lake');
+      process.env.LISTENING_EVENTS_LANDING_URL = path.join(dir, 'landing');
+      process.env.LISTENING_EVENTS_SETTLE_SECONDS = '0';
+      process.stdout.isTTY = true;
+      const { code, stdout } = await runCli(['run', 'listening-events']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^ {2}table +files +rows +rejects +gzip bytes$/m);
+      expect(stdout).toMatch(/^ {2}listening\/streams +\d+ +[\d,]+ +[\d,]+ +[\d,]+$/m);
+      expect(stdout).toMatch(/^ {4}streams\S*\.csv +[\d,]+ in = [\d,]+ out \+ [\d,]+ rejected$/m);
+      expect(stdout).toMatch(/reject reasons:\n {4} +[\d,]+ {2}\S/);
+      expect(stdout).toMatch(/^ {2}manifest +.*_manifests\/listening-events\/.*\.json$/m);
+    } finally {
+      process.stdout.isTTY = wasTty;
+      cleanup();
+    }
+  });
+
   test('missing AWS credentials are exit 2 naming what to set, not the SDK sentence alone', async () => {
     const { startS3 } = await import('../support/s3rver-harness');
     const s3 = await startS3();

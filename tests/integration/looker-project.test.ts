@@ -114,12 +114,15 @@ test("the measures' SQL, run on the local warehouse over the hand-made landing s
     const db = path.join(dir, 'w.duckdb');
     await buildWarehouse({ lake: new LocalStore(setup.lakeUrl), dbPath: db, tables: ALL_TABLES });
     /** A measure as Looker would compute it over the whole view: its type and sql from the parsed LookML. */
-    const measure = async (view: string, name: string) => {
+    /** A measure's SQL aggregate; a `number` measure with the measures it names put in. */
+    const aggregate = (view: string, name: string): string => {
       const m = views.get(view)!.measure![name];
+      if (m.type === 'number') return `(${(m.sql ?? '').replace(/\$\{([a-z_]+)\}/g, (_, other: string) => aggregate(view, other))})`;
       const column = /\$\{TABLE\}\.([A-Z_0-9]+)/.exec(m.sql ?? '')?.[1];
-      const sql = { count: 'COUNT(*)', count_distinct: `COUNT(DISTINCT ${column})`, sum: `SUM(${column})`, average: `AVG(${column})` }[m.type!];
-      return Number((await queryWarehouse(db, `SELECT ${sql} FROM ${views.get(view)!.sql_table_name.trim()}`)).rows[0][0]);
+      return { count: 'COUNT(*)', count_distinct: `COUNT(DISTINCT ${column})`, sum: `SUM(${column})`, average: `AVG(${column})` }[m.type!]!;
     };
+    const measure = async (view: string, name: string) =>
+      Number((await queryWarehouse(db, `SELECT ${aggregate(view, name)} FROM ${views.get(view)!.sql_table_name.trim()}`)).rows[0][0]);
     // By hand from tests/fixtures/listening-small/expected/: 7 stream rows, one a repeat of
     // (u1, t1, 08:00), so 6 listens; listeners u1, u2, u3, u5; songs of 200000, 180000, 240000 ms;
     // listening time: t1 200000 + t2 180000 + t9 unknown on the 24th, t1 200000 + t5 240000 × 2 on the 25th.
@@ -127,9 +130,59 @@ test("the measures' SQL, run on the local warehouse over the hand-made landing s
     expect(await measure('streams', 'listeners')).toBe(4);
     expect(await measure('songs', 'average_duration_ms')).toBeCloseTo(206666.667, 2);
     expect(await measure('listening_genre_daily', 'total_listens')).toBe(6);
-    expect(await measure('listening_genre_daily', 'total_listening_ms')).toBe(1_060_000);
+    expect(await measure('listening_genre_daily', 'listening_time_ms')).toBe(1_060_000);
+    expect(await measure('listening_genre_daily', 'listening_time_hours')).toBeCloseTo(1_060_000 / 3_600_000, 6);
+    // Weighted by listens: 1,060,000 ms over 6 listens (t9's unknown duration adds a listen and no time).
+    expect(await measure('listening_genre_daily', 'average_listening_ms')).toBeCloseTo(1_060_000 / 6, 3);
     expect(await measure('users', 'count')).toBe(4);
   } finally {
     cleanup();
+  }
+});
+
+/**
+ * Looker's field rules, read from the files as written (a parser merges two fields of one name):
+ * a name "must be unique within any given view" — dimensions, measures, filters, parameters and the
+ * `{group}_{timeframe}` names of a dimension group — else the validator reports "Redefinition of
+ * field"; and a name holds only a–z, 0–9 and `_`, starting with a letter.
+ */
+test('every field name in every view is valid and unique, timeframes of dimension groups included', () => {
+  const problems: string[] = [];
+  for (const file of fs.readdirSync(path.join(LOOKER, 'views'))) {
+    const text = read(`views/${file}`);
+    const names: string[] = [];
+    for (const [, kind, name, body] of text.matchAll(/^ {2}(dimension|measure|filter|parameter|dimension_group): (\S+) \{\n([\s\S]*?)^ {2}\}/gm)) {
+      if (kind !== 'dimension_group') names.push(name);
+      else for (const tf of /timeframes: \[([^\]]*)\]/.exec(body)?.[1].split(',').map((t) => t.trim()) ?? []) names.push(`${name}_${tf}`);
+      if (!/^[a-z][a-z0-9_]*$/.test(name)) problems.push(`${file}: ${kind} ${name} does not start with a letter or holds other characters`);
+    }
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (seen.has(name)) problems.push(`${file}: Redefinition of field ${name}`);
+      seen.add(name);
+    }
+    expect(names.length).toBeGreaterThan(1);
+  }
+  expect(problems).toEqual([]);
+  // Lineage stays lineage: hidden, grouped, and named so.
+  expect(Object.keys(views.get('users')!.dimension!)).toContain('lineage_run_id');
+});
+
+test('charts with a second dimension pivot on it, sort newest first, and listen to the dashboard date range', () => {
+  for (const file of fs.readdirSync(path.join(LOOKER, 'dashboards'))) {
+    const [dashboard] = parseYaml(read(`dashboards/${file}`)) as {
+      filters: { name: string; type: string }[];
+      elements: { name: string; type: string; fields: string[]; pivots?: string[]; sorts: string[]; listen: Record<string, string> }[];
+    }[];
+    expect(dashboard.filters.map((f) => [f.name, f.type])).toEqual([['date_range', 'date_filter']]);
+    for (const element of dashboard.elements) {
+      const dimensions = element.fields.filter((ref) => {
+        const [view, field] = ref.split('.');
+        return !Object.keys(views.get(view)!.measure ?? {}).includes(field);
+      });
+      if (element.type !== 'looker_grid' && dimensions.length > 1) expect({ element: element.name, pivots: element.pivots }).toEqual({ element: element.name, pivots: dimensions.slice(1) });
+      expect(element.sorts[0]).toMatch(/ desc$/);
+      expect(dimensions).toContain(element.listen.date_range);
+    }
   }
 });
