@@ -4,7 +4,18 @@ export interface ChartSpec {
   title: string;
   type: 'bar' | 'line';
   labels: string[];
-  datasets: { label: string; data: (number | null)[] }[];
+  /** `color`: a CSS colour of its own per series (a line per genre must be told apart from the others). */
+  datasets: { label: string; data: (number | null)[]; color?: string }[];
+  /** What fills the chart when it has no rows: the job and the commands to run. */
+  emptyHint?: string;
+}
+
+/**
+ * `n` colours a person can tell apart: hues spread evenly around the wheel, every other one darker,
+ * so 16 genres get 16 colours instead of a short palette cycling.
+ */
+export function seriesColors(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `hsl(${Math.round((i * 360) / Math.max(1, n))}, 70%, ${i % 2 === 0 ? 45 : 30}%)`);
 }
 
 /** One dashboard of looker/dashboards/: a heading and its charts. */
@@ -26,7 +37,10 @@ function html(text: string): string {
 export function dashboardPage(title: string, subtitle: string, dashboards: DashboardSection[], chartJsSource: string): string {
   const data = JSON.stringify(dashboards.flatMap((d) => d.charts)).replace(/<\//g, '<\\/');
   const chart = (c: ChartSpec) =>
-    `<section><h3>${html(c.title)}</h3>${c.labels.length === 0 ? '<p class="empty">no rows</p>' : ''}<div class="chart"><canvas id="${html(c.id)}"></canvas></div></section>`;
+    c.labels.length === 0
+      ? // No empty axes: say what would fill the chart instead.
+        `<section><h3>${html(c.title)}</h3><p class="empty">No rows yet. ${html(c.emptyHint ?? '')}</p></section>`
+      : `<section><h3>${html(c.title)}</h3><div class="chart"><canvas id="${html(c.id)}"></canvas></div></section>`;
   const sections = dashboards.map((d) => `<h2>${html(d.title)}</h2>\n${d.charts.map(chart).join('\n')}`).join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -48,9 +62,11 @@ ${sections}
 <script type="application/json" id="chart-data">${data}</script>
 <script>
 for (const spec of JSON.parse(document.getElementById('chart-data').textContent)) {
+  if (spec.labels.length === 0) continue;
+  const datasets = spec.datasets.map((d) => ({ label: d.label, data: d.data, borderColor: d.color, backgroundColor: d.color }));
   new Chart(document.getElementById(spec.id), {
     type: spec.type,
-    data: { labels: spec.labels, datasets: spec.datasets },
+    data: { labels: spec.labels, datasets },
     options: { animation: false, maintainAspectRatio: false, scales: { y: { beginAtZero: true } }, plugins: { legend: { display: spec.datasets.length > 1 } } },
   });
 }

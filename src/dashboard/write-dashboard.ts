@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { queryWarehouse } from '../warehouse/duckdb-warehouse';
-import { dashboardPage, type ChartSpec, type DashboardSection } from './dashboard-page';
+import { cliName } from '../core/cli-name';
+import { dashboardPage, seriesColors, type ChartSpec, type DashboardSection } from './dashboard-page';
 
 type Row = [string, string, number | null];
 
@@ -11,21 +12,30 @@ async function series(db: string, sql: string): Promise<Row[]> {
 }
 
 /** One dataset per series name, one point per x label (null where the series has no row). */
-function pivot(id: string, title: string, type: ChartSpec['type'], rows: Row[]): ChartSpec {
+function pivot(id: string, title: string, type: ChartSpec['type'], rows: Row[], job: string): ChartSpec {
   const labels = [...new Set(rows.map((r) => r[0]))];
   const names = [...new Set(rows.map((r) => r[1]))];
-  const datasets = names.map((name) => ({
+  const colors = seriesColors(names.length);
+  const datasets = names.map((name, i) => ({
     label: name,
     data: labels.map((x) => rows.find((r) => r[0] === x && r[1] === name)?.[2] ?? null),
+    color: colors[i],
   }));
-  return { id, title, type, labels, datasets };
+  return { id, title, type, labels, datasets, emptyHint: fillWith(job) };
+}
+
+/** What a person runs to fill a chart of `job`'s data: the job, then the warehouse and this page again. */
+function fillWith(job: string): string {
+  const cli = cliName();
+  const first = job === 'listening-events' ? `${cli} run listening-events (or ${cli} demo for sample data)` : `${cli} run ${job}`;
+  return `It is filled by the ${job} job: run ${first}, then ${cli} warehouse build and ${cli} dashboard.`;
 }
 
 /**
  * The dashboards of looker/dashboards/ over the local warehouse, reading the same ANALYTICS views
  * Looker reads: listening (daily listens per genre, the top genres of the last day and the top
  * songs of those genres), Spotify new releases per week, DistroKid monthly sales and daily
- * streams per store. A dashboard without rows still shows its charts, marked "no rows".
+ * streams per store. A chart without rows says which job and commands fill it.
  */
 export async function dashboardSections(db: string): Promise<DashboardSection[]> {
   const lastDay = '(SELECT MAX(LISTEN_DATE) FROM ANALYTICS.LISTENING_GENRE_DAILY)';
@@ -47,18 +57,18 @@ export async function dashboardSections(db: string): Promise<DashboardSection[]>
     {
       title: 'Listening',
       charts: [
-        pivot('listens-per-genre-daily', 'Daily listens per genre', 'line', daily),
-        pivot('top-genres-last-day', 'Top genres of the last day', 'bar', genres),
-        pivot('top-songs-last-day', 'Top songs of those genres', 'bar', songs),
+        pivot('listens-per-genre-daily', 'Daily listens per genre', 'line', daily, 'listening-events'),
+        pivot('top-genres-last-day', 'Top genres of the last day', 'bar', genres, 'listening-events'),
+        pivot('top-songs-last-day', 'Top songs of those genres', 'bar', songs, 'listening-events'),
       ],
     },
-    { title: 'Spotify new releases', charts: [pivot('new-releases-weekly', 'New releases per week (albums)', 'bar', releases)] },
+    { title: 'Spotify new releases', charts: [pivot('new-releases-weekly', 'New releases per week (albums)', 'bar', releases, 'spotify-new-releases')] },
     {
       title: 'DistroKid',
       charts: [
-        pivot('distrokid-revenue-monthly', 'Monthly sales: revenue (USD)', 'bar', revenue),
-        pivot('distrokid-units-monthly', 'Monthly sales: units (streams and downloads)', 'bar', units),
-        pivot('distrokid-streams-per-store', 'Daily streams per store', 'line', perStore),
+        pivot('distrokid-revenue-monthly', 'Monthly sales: revenue (USD)', 'bar', revenue, 'distrokid'),
+        pivot('distrokid-units-monthly', 'Monthly sales: units (streams and downloads)', 'bar', units, 'distrokid'),
+        pivot('distrokid-streams-per-store', 'Daily streams per store', 'line', perStore, 'distrokid'),
       ],
     },
   ];

@@ -16,6 +16,8 @@ interface DrawnChart {
   id: string;
   labels: string[];
   datasets: { label: string; data: (number | null)[] }[];
+  /** The colour Chart.js drew each series in. */
+  colors: string[];
   /** Points Chart.js laid out on the canvas, per dataset. */
   drawn: number[];
   width: number;
@@ -48,6 +50,7 @@ test('the dashboard page renders every chart in Chromium, offline, with the figu
         id: canvas.id,
         labels: chart ? chart.data.labels : [],
         datasets: datasets.map((d) => ({ label: d.label, data: d.data })),
+        colors: datasets.map((d) => d.borderColor),
         drawn: datasets.map((_, i) => chart.getDatasetMeta(i).data.length),
         width: chart ? chart.width : 0,
       };
@@ -79,7 +82,12 @@ test('the dashboard page renders every chart in Chromium, offline, with the figu
       { id: 'distrokid-revenue-monthly', labels: ['2024-04', '2024-05', '2024-07'], datasets: [{ label: 'revenue (USD)', data: [1.8, 4.55, 0.1] }] },
       { id: 'distrokid-units-monthly', labels: ['2024-04', '2024-05', '2024-07'], datasets: [{ label: 'units', data: [150, 410, 10] }] },
       { id: 'distrokid-streams-per-store', labels: ['2024-06-01'], datasets: [{ label: 'all', data: [120] }, { label: 'spotify', data: [80] }] },
-    ] satisfies Omit<DrawnChart, 'drawn' | 'width'>[]);
+    ] satisfies Omit<DrawnChart, 'drawn' | 'width' | 'colors'>[]);
+    // Every series of a chart in a colour of its own (not Chart.js's default grey for all).
+    for (const chart of charts) {
+      expect(chart.colors.every((c) => typeof c === 'string' && c.startsWith('hsl('))).toBe(true);
+      expect(new Set(chart.colors).size).toBe(chart.colors.length);
+    }
     // Drawn, not only configured: every point laid out, on a canvas with a width.
     for (const chart of charts) {
       expect(chart.width).toBeGreaterThan(0);
@@ -96,4 +104,30 @@ test('a song title cannot break out of the page', async () => {
   const page = dashboardPage('t', 's', [{ title: 'd', charts: [chart] }], '');
   expect(page).not.toContain('</script><script>alert(1)');
   expect(page).toContain('&lt;b&gt;x&lt;/b&gt;');
+});
+
+test('16 series get 16 colours a person can tell apart', async () => {
+  const { seriesColors } = await import('../../src/dashboard/dashboard-page');
+  const colors = seriesColors(16);
+  expect(new Set(colors).size).toBe(16);
+  const hues = colors.map((c) => Number(/hsl\((\d+)/.exec(c)![1]));
+  // Neighbouring hues at least 360/16 degrees apart, every other one darker as well.
+  for (let i = 1; i < hues.length; i++) expect(hues[i] - hues[i - 1]).toBeGreaterThanOrEqual(22);
+});
+
+test('a section without rows draws no empty axes and says which job and commands fill it', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    // Listening data only, as after the demo: the Spotify and DistroKid sections are empty.
+    handMadeLake(path.join(dir, 'lake'));
+    const db = path.join(dir, 'warehouse.duckdb');
+    await buildWarehouse({ lake: new LocalStore(path.join(dir, 'lake')), dbPath: db, tables: ALL_TABLES });
+    const page = fs.readFileSync(await writeDashboard({ db, out: path.join(dir, 'dashboard') }), 'utf8');
+    const canvases = [...page.matchAll(/<canvas id="([^"]+)"/g)].map((m) => m[1]);
+    expect(canvases).toEqual(['listens-per-genre-daily', 'top-genres-last-day', 'top-songs-last-day']);
+    expect(page).toContain('It is filled by the spotify-new-releases job: run npx soundlake run spotify-new-releases, then npx soundlake warehouse build and npx soundlake dashboard.');
+    expect(page.match(/<p class="empty">No rows yet. It is filled by the distrokid job: run npx soundlake run distrokid/g)).toHaveLength(3);
+  } finally {
+    cleanup();
+  }
 });
