@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { writeDashboard } from '../dashboard/write-dashboard';
-import { DEFAULT_WAREHOUSE } from './warehouse-command';
+import { DEFAULT_WAREHOUSE, openLake } from './warehouse-command';
 
 /** Default folder of the dashboard page. */
 export const DEFAULT_DASHBOARD_DIR = 'dashboard';
@@ -11,7 +11,8 @@ export function addDashboardCommand(program: Command): void {
     .description("the Looker listening dashboard as a static HTML page over the local warehouse (opens offline)")
     .option('--db <path>', 'local warehouse file', DEFAULT_WAREHOUSE)
     .option('--out <dir>', 'folder to write index.html into', DEFAULT_DASHBOARD_DIR)
-    .action(async (flags: { db: string; out: string }) => {
-      console.log(`wrote ${await writeDashboard({ db: flags.db, out: flags.out })}`);
+    .option('--lake <url>', 'lake whose manifests give the run-health panel; default [lake] url')
+    .action(async (flags: { db: string; out: string; lake?: string }) => {
+      console.log(`wrote ${await writeDashboard({ db: flags.db, out: flags.out, lake: await openLake(flags.lake) })}`);
     });
 }

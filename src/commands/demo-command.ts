@@ -10,7 +10,7 @@ import { describeRun } from '../run/run-report';
 import { textTable } from '../core/text-table';
 import { queryWarehouse } from '../warehouse/duckdb-warehouse';
 import { withAbortOnSignals } from './run-command';
-import { buildLocalWarehouse, DEFAULT_WAREHOUSE } from './warehouse-command';
+import { buildLocalWarehouse, DEFAULT_WAREHOUSE, openLake } from './warehouse-command';
 
 export function addDemoCommand(program: Command): void {
   program
@@ -57,6 +57,6 @@ export function addDemoCommand(program: Command): void {
       console.log('\ntop songs of those genres:');
       console.log(textTable(songs.columns, songs.rows));
       console.log(`\nmore: ${cliName()} warehouse query "SELECT * FROM ANALYTICS.LISTENING_GENRE_DAILY ORDER BY 1, 3 DESC"`);
-      console.log(`dashboard: ${await writeDashboard({ db: DEFAULT_WAREHOUSE, out: DEFAULT_DASHBOARD_DIR })} (open it in a browser)`);
+      console.log(`dashboard: ${await writeDashboard({ db: DEFAULT_WAREHOUSE, out: DEFAULT_DASHBOARD_DIR, lake: await openLake(flags.lake) })} (open it in a browser)`);
     });
 }

@@ -1,3 +1,4 @@
+import type { Store } from '../lake/store';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { lakeFlag, loadConfig } from '../core/config';
@@ -11,11 +12,15 @@ import { buildWarehouse, queryWarehouse } from '../warehouse/duckdb-warehouse';
 export const DEFAULT_WAREHOUSE = 'warehouse.duckdb';
 
 /** Builds the local warehouse from the configured lake (or `lakeUrl`); returns the summary table text. */
-export async function buildLocalWarehouse(options: { lake?: string; db: string; env?: NodeJS.ProcessEnv; kpiTables?: boolean }): Promise<string> {
-  const config = loadConfig({ env: options.env, flags: lakeFlag(options.lake) });
-  const settings = readRunSettings(config);
+/** The lake `--lake` or [lake] url names, S3 configured when it is one. */
+export async function openLake(lake: string | undefined, env?: NodeJS.ProcessEnv): Promise<Store> {
+  const settings = readRunSettings(loadConfig({ env, flags: lakeFlag(lake) }));
   await configureS3(settings.s3);
-  const summary = await buildWarehouse({ lake: openStore(settings.lakeUrl), dbPath: options.db, tables: ALL_TABLES, kpis: options.kpiTables ? 'table' : 'view' });
+  return openStore(settings.lakeUrl);
+}
+
+export async function buildLocalWarehouse(options: { lake?: string; db: string; env?: NodeJS.ProcessEnv; kpiTables?: boolean }): Promise<string> {
+  const summary = await buildWarehouse({ lake: await openLake(options.lake, options.env), dbPath: options.db, tables: ALL_TABLES, kpis: options.kpiTables ? 'table' : 'view' });
   return textTable(
     ['table', 'files', 'rows'],
     summary.tables.map((t) => [t.table, t.files, t.rows]),

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { queryWarehouse } from '../warehouse/duckdb-warehouse';
 import { cliName } from '../core/cli-name';
+import type { Store } from '../lake/store';
+import { runHealth } from './run-health';
 import { dashboardPage, seriesColors, type ChartSpec, type DashboardSection } from './dashboard-page';
 
 type Row = [string, string, number | null];
@@ -12,7 +14,7 @@ async function series(db: string, sql: string): Promise<Row[]> {
 }
 
 /** One dataset per series name, one point per x label (null where the series has no row). */
-function pivot(id: string, title: string, type: ChartSpec['type'], rows: Row[], job: string): ChartSpec {
+function pivot(id: string, title: string, type: ChartSpec['type'], rows: Row[], job: string, dated = false): ChartSpec {
   const labels = [...new Set(rows.map((r) => r[0]))];
   const names = [...new Set(rows.map((r) => r[1]))];
   const colors = seriesColors(names.length);
@@ -21,7 +23,7 @@ function pivot(id: string, title: string, type: ChartSpec['type'], rows: Row[], 
     data: labels.map((x) => rows.find((r) => r[0] === x && r[1] === name)?.[2] ?? null),
     color: colors[i],
   }));
-  return { id, title, type, labels, datasets, emptyHint: fillWith(job) };
+  return { id, title, type, labels, datasets, emptyHint: fillWith(job), dated };
 }
 
 /** What a person runs to fill a chart of `job`'s data: the job, then the warehouse and this page again. */
@@ -57,31 +59,33 @@ export async function dashboardSections(db: string): Promise<DashboardSection[]>
     {
       title: 'Listening',
       charts: [
-        pivot('listens-per-genre-daily', 'Daily listens per genre', 'line', daily, 'listening-events'),
+        pivot('listens-per-genre-daily', 'Daily listens per genre', 'line', daily, 'listening-events', true),
         pivot('top-genres-last-day', 'Top genres of the last day', 'bar', genres, 'listening-events'),
         pivot('top-songs-last-day', 'Top songs of those genres', 'bar', songs, 'listening-events'),
       ],
     },
-    { title: 'Spotify new releases', charts: [pivot('new-releases-weekly', 'New releases per week (albums)', 'bar', releases, 'spotify-new-releases')] },
+    { title: 'Spotify new releases', charts: [pivot('new-releases-weekly', 'New releases per week (albums)', 'bar', releases, 'spotify-new-releases', true)] },
     {
       title: 'DistroKid',
       charts: [
-        pivot('distrokid-revenue-monthly', 'Monthly sales: revenue (USD)', 'bar', revenue, 'distrokid'),
-        pivot('distrokid-units-monthly', 'Monthly sales: units (streams and downloads)', 'bar', units, 'distrokid'),
-        pivot('distrokid-streams-per-store', 'Daily streams per store', 'line', perStore, 'distrokid'),
+        pivot('distrokid-revenue-monthly', 'Monthly sales: revenue (USD)', 'bar', revenue, 'distrokid', true),
+        pivot('distrokid-units-monthly', 'Monthly sales: units (streams and downloads)', 'bar', units, 'distrokid', true),
+        pivot('distrokid-streams-per-store', 'Daily streams per store', 'line', perStore, 'distrokid', true),
       ],
     },
   ];
 }
 
 /** Writes `{out}/index.html` (self-contained) and returns its path. */
-export async function writeDashboard(options: { db: string; out: string }): Promise<string> {
+export async function writeDashboard(options: { db: string; out: string; lake?: Store }): Promise<string> {
   const sections = await dashboardSections(options.db);
+  // Beside the data, how fresh it is: the last committed run of each job in the lake.
+  const health = options.lake ? await runHealth(options.lake) : [];
   // The UMD build (one file, a global `Chart`) sits beside the package's CommonJS entry; the
   // package's exports map does not list it, so it is found from there.
   const chartJs = fs.readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
   fs.mkdirSync(options.out, { recursive: true });
   const file = path.join(options.out, 'index.html');
-  fs.writeFileSync(file, dashboardPage('soundlake — KPIs', `local warehouse ${path.resolve(options.db)}`, sections, chartJs));
+  fs.writeFileSync(file, dashboardPage('soundlake — KPIs', `local warehouse ${path.resolve(options.db)}${options.lake ? `, lake ${options.lake.url}` : ''}`, sections, chartJs, health));
   return file;
 }

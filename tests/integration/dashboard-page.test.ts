@@ -57,7 +57,16 @@ test('the dashboard page renders every chart in Chromium, offline, with the figu
     })`)) as DrawnChart[];
     fs.mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard.png'), fullPage: true });
+    // The date range narrows every dated chart: days by day, months by their month.
+    await page.fill('#date-from', '2024-06-25');
+    await page.dispatchEvent('#date-from', 'change');
+    const narrowed = (await page.evaluate(`Object.fromEntries([...document.querySelectorAll('canvas')].map((c) => [c.id, [Chart.getChart(c).data.labels, Chart.getChart(c).data.datasets.map((d) => d.data)]]))`)) as Record<string, [string[], unknown[][]]>;
     await page.close();
+    expect(narrowed['listens-per-genre-daily']).toEqual([['2024-06-25'], [[null], [3], [null]]]);
+    expect(narrowed['distrokid-revenue-monthly']).toEqual([['2024-07'], [[0.1]]]);
+    expect(narrowed['new-releases-weekly']).toEqual([['2024-07-01', '2024-07-08'], [[2, 1]]]);
+    // Not dated: the top genres of the last day stay as they are.
+    expect(narrowed['top-genres-last-day']).toEqual([['rock'], [[3]]]);
 
     expect(errors).toEqual([]);
     expect(outside).toEqual([]);
@@ -127,6 +136,42 @@ test('a section without rows draws no empty axes and says which job and commands
     expect(canvases).toEqual(['listens-per-genre-daily', 'top-genres-last-day', 'top-songs-last-day']);
     expect(page).toContain('It is filled by the spotify-new-releases job: run npx soundlake run spotify-new-releases, then npx soundlake warehouse build and npx soundlake dashboard.');
     expect(page.match(/<p class="empty">No rows yet. It is filled by the distrokid job: run npx soundlake run distrokid/g)).toHaveLength(3);
+  } finally {
+    cleanup();
+  }
+});
+
+test('the run-health panel shows each job\'s last committed run as its manifest says', async () => {
+  const { runListening, putSmallLanding } = await import('../support/listening-scenario');
+  const { dir, cleanup } = tempDir();
+  try {
+    const setup = { lakeUrl: path.join(dir, 'lake'), landingUrl: path.join(dir, 'landing'), env: {} };
+    fs.mkdirSync(setup.landingUrl);
+    await putSmallLanding(setup);
+    await runListening(setup, { runId: '20241001T000000Z-first' });
+    await putSmallLanding(setup);
+    const { result } = await runListening(setup, { runId: '20241002T000000Z-second' });
+    const lake = new LocalStore(setup.lakeUrl);
+    const db = path.join(dir, 'warehouse.duckdb');
+    await buildWarehouse({ lake, dbPath: db, tables: ALL_TABLES });
+    const page = fs.readFileSync(await writeDashboard({ db, out: path.join(dir, 'dashboard'), lake }), 'utf8');
+    const manifest = JSON.parse(fs.readFileSync(path.join(setup.lakeUrl, '_manifests', 'listening-events', '20241002T000000Z-second.json'), 'utf8')) as {
+      committed_at: string;
+      totals: { rows_out: number; rows_rejected: number };
+      outcome: { inputs_in_error: number };
+    };
+    expect(result.manifest.run_id).toBe('20241002T000000Z-second');
+    const row = /<table id="run-health">.*?<tbody>(.*?)<\/tbody>/s.exec(page)![1];
+    const cells = [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(cells).toEqual([
+      'listening-events',
+      `${manifest.committed_at.replace('T', ' ').slice(0, 19)} UTC`,
+      '20241002T000000Z-second',
+      manifest.totals.rows_out.toLocaleString('en-US'),
+      manifest.totals.rows_rejected.toLocaleString('en-US'),
+      String(manifest.outcome.inputs_in_error),
+      '2',
+    ]);
   } finally {
     cleanup();
   }
