@@ -35,14 +35,7 @@ const possible = process.getuid?.() === 0 && fs.readFileSync('/proc/sys/fs/prote
     fs.cpSync(landing, reference.landingUrl, { recursive: true });
     await runListening(reference, { date: '2026-11-21' });
 
-    const run = () =>
-      spawnSync(process.execPath, builtCliArgs(BUILD, ['run', 'listening-events', '--date', '2026-11-21']), {
-        cwd: dir,
-        uid: NOBODY,
-        gid: NOBODY,
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH, HOME: dir, LAKE_URL: lake, LISTENING_EVENTS_LANDING_URL: landing, LISTENING_EVENTS_SETTLE_SECONDS: '0', RUN_LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      });
+    const run = () => runAsNobody(dir, lake, landing);
     const first = run();
     expect({ status: first.status, errors: first.stderr.split('\n').filter((l) => /"level":"error"|^soundlake:/.test(l)) }).toEqual({ status: 0, errors: [] });
     // Every input archived (a copy, owned by the run's user), none left to read again.
