@@ -2,6 +2,7 @@ import { ExitCode } from '../../src/core/errors';
 import { expectFailure } from '../support/expect-failure';
 import { spotifyArtistsJob } from '../../src/jobs/spotify-artists';
 import { spotifyPlaylistJob } from '../../src/jobs/spotify-playlist';
+import { spotifyNewReleasesJob } from '../../src/jobs/spotify-new-releases';
 import { configureS3, readS3Settings } from '../../src/connections/s3';
 import { loadConfig } from '../../src/core/config';
 import { openStore } from '../../src/lake/open-store';
@@ -106,6 +107,23 @@ describe('faults that end the run as documented, committing nothing', () => {
     expect(error.exitCode).toBe(ExitCode.needsPerson);
     expect(error.message).toMatch(/invalid_grant.*expire 6 months after consent.*soundlake spotify login/);
     expect(error.message).not.toContain(EXPIRED_REFRESH_TOKEN);
+    expect(await committedKeys()).toEqual([]);
+  });
+
+  test("a user missing from a Development Mode app's allowlist (403) asks a person to add them (exit 3)", async () => {
+    fake.inject(/^\/playlists\//, { kind: '403', message: 'Check settings on developer.spotify.com/dashboard, the user may not be registered.' }, 5);
+    const error = await expectFailure(runSpotify(spotifyPlaylistJob, fake, s3, PLAYLIST_ENV));
+    expect(error.exitCode).toBe(ExitCode.needsPerson);
+    expect(error.message).toMatch(/answered 403 "Check settings on developer\.spotify\.com\/dashboard, the user may not be registered\.": .*User Management/);
+    expect(await committedKeys()).toEqual([]);
+  });
+
+  test('an app owner without Premium (403) is exit 3, and new-releases does not take it for a missing endpoint', async () => {
+    fake.inject(/^\/browse\/new-releases/, { kind: '403', message: 'Active premium subscription required for the owner of the app.' }, 5);
+    const error = await expectFailure(runSpotify(spotifyNewReleasesJob, fake, s3, {}));
+    expect(error.exitCode).toBe(ExitCode.needsPerson);
+    expect(error.message).toMatch(/no active Premium subscription/);
+    expect(fake.count('GET /search')).toBe(0);
     expect(await committedKeys()).toEqual([]);
   });
 

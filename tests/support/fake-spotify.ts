@@ -35,7 +35,9 @@ export type Fault =
   | { kind: 'drop' }
   | { kind: 'malformed' }
   | { kind: 'expire-token' }
-  | { kind: 'body'; body: string };
+  | { kind: 'body'; body: string }
+  /** A 403 with Spotify's message, e.g. its allowlist or Premium refusals. */
+  | { kind: '403'; message: string };
 
 export const CLIENT_ID = 'test-client-id';
 export const CLIENT_SECRET = 'test-client-secret-value';
@@ -112,6 +114,7 @@ export class FakeSpotify extends LoopbackService {
       if (fault?.kind === '429') return send(429, { error: { status: 429, message: 'API rate limit exceeded' } }, { 'retry-after': String(fault.retryAfter) });
       if (fault?.kind === 'quota') return send(429, { error: { status: 429, message: 'Quota exceeded', reason: 'QUOTA_EXCEEDED' } }, { 'retry-after': '86400' });
       if (fault?.kind === '500') return send(500, { error: { status: 500, message: 'Server error' } });
+      if (fault?.kind === '403') return send(403, { error: { status: 403, message: fault.message } });
       if (fault?.kind === 'expire-token') this.validTokens.clear();
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const kind = token ? this.validTokens.get(token) : undefined;

@@ -1,4 +1,4 @@
-import { AbortedError, PermanentError, TransientError } from '../../core/errors';
+import { AbortedError, NeedsPersonError, PermanentError, TransientError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { sleep, withRetry } from '../../core/retry';
 import { Semaphore } from '../../core/semaphore';
@@ -22,6 +22,22 @@ function spotifyMessage(body: unknown): string {
   if (typeof error === 'string') return error;
   const message = (error as { message?: unknown; reason?: unknown } | undefined)?.message;
   return typeof message === 'string' ? message : 'no message';
+}
+
+/**
+ * 403s only a person can clear, by Spotify's own words: a user missing from a Development Mode
+ * app's allowlist ("… the user may not be registered."), and an app whose owner has no Premium
+ * ("Active premium subscription required for the owner of the app."). Retrying, or treating the
+ * endpoint as gone, cannot help.
+ */
+function whoMustAct(message: string): string | undefined {
+  if (/user may not be registered/i.test(message)) {
+    return "the Spotify user is not on the app's allowlist: in the Spotify Developer Dashboard open the app's User Management, add the user's name and e-mail, then run again";
+  }
+  if (/premium subscription required/i.test(message)) {
+    return "the Spotify account that owns the app has no active Premium subscription, which Development Mode apps need: renew it (or move the app to an account that has one), then run again";
+  }
+  return undefined;
 }
 
 function isQuotaExceeded(body: unknown): boolean {
@@ -73,6 +89,8 @@ export class SpotifyApi {
           return this.throttled(endpoint, retryAfterMs);
         }
         if (status >= 500) throw new TransientError(`Spotify ${endpoint} answered ${status}`);
+        const mustAct = status === 403 ? whoMustAct(spotifyMessage(body)) : undefined;
+        if (mustAct) throw new NeedsPersonError(`Spotify ${endpoint} answered 403 "${spotifyMessage(body)}": ${mustAct}`);
         if (status >= 400) throw new SpotifyHttpError(status, endpoint, spotifyMessage(body));
         if (body === undefined) throw new TransientError(`Spotify ${endpoint} answered ${status} with a body that is not JSON`);
         return body;
