@@ -122,14 +122,8 @@ export class Config {
     const raw = options.optional ? this.get(section, key) : this.string(section, key);
     if (raw === undefined) return undefined;
     const value = raw.trim().replace(/\/+$/, '');
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(value);
-    } catch {
-      parsed = undefined;
-    }
     const shape = options.origin ? /^https?:\/\/[^/\s]+$/ : /^https?:\/\/[^/\s]+/;
-    if (!parsed || !shape.test(value)) {
+    if (!URL.canParse(value) || !shape.test(value)) {
       const what = options.origin ? 'an http:// or https:// origin' : 'an http:// or https:// URL';
       this.fail(section, key, `${what}${options.example ? ` such as ${options.example}` : ''}${options.optional ? ', or nothing' : ''}`);
     }

@@ -1,3 +1,5 @@
+import type { JobHealth } from './run-health';
+
 /** One chart of the page: what Chart.js draws, and the numbers behind it. */
 export interface ChartSpec {
   id: string;
@@ -19,8 +21,6 @@ export interface ChartSpec {
 export function seriesColors(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `hsl(${Math.round((i * 360) / Math.max(1, n))}, 70%, ${i % 2 === 0 ? 45 : 30}%)`);
 }
-
-import type { JobHealth } from './run-health';
 
 /** One dashboard of looker/dashboards/: a heading and its charts. */
 export interface DashboardSection {

@@ -21,7 +21,9 @@ export async function runHealth(lake: Store): Promise<JobHealth[]> {
   for (const object of await lake.list('_manifests/')) {
     const [, job, file] = object.key.split('/');
     if (!file?.endsWith('.json')) continue;
-    byJob.set(job, [...(byJob.get(job) ?? []), object.key]);
+    const keys = byJob.get(job) ?? [];
+    keys.push(object.key);
+    byJob.set(job, keys);
   }
   const health: JobHealth[] = [];
   for (const [job, keys] of [...byJob.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {

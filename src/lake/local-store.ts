@@ -194,21 +194,18 @@ export class LocalStore implements Store {
     const targetExists = (await this.stat(toKey)) !== undefined;
     if (current === undefined) return targetExists ? 'moved' : 'gone';
     if (!sameVersion(current, expected)) return 'changed';
-    if (!targetExists) {
-      const to = this.pathOf(toKey);
+    const to = this.pathOf(toKey);
+    for (let attempt = 1; !targetExists; attempt++) {
       await fsp.mkdir(path.dirname(to), { recursive: true });
       try {
         await linkOrCopy(this.pathOf(fromKey), to);
+        break;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') {
-          // Another process moved it first (or pruned the folder just made): look again.
-          if ((await this.stat(fromKey)) === undefined) return (await this.stat(toKey)) !== undefined ? 'moved' : 'gone';
-          await fsp.mkdir(path.dirname(to), { recursive: true });
-          await linkOrCopy(this.pathOf(fromKey), to).catch((again: NodeJS.ErrnoException) => {
-            if (again.code !== 'EEXIST') throw again;
-          });
-        } else if (code !== 'EEXIST') throw error;
+        if (code === 'EEXIST') break;
+        if (code !== 'ENOENT' || attempt === 2) throw error;
+        // Another process moved it first (or pruned the folder just made): look again, then try once more.
+        if ((await this.stat(fromKey)) === undefined) return (await this.stat(toKey)) !== undefined ? 'moved' : 'gone';
       }
     }
     await this.delete([fromKey]);
