@@ -1,5 +1,6 @@
 import { AbortedError, NeedsPersonError, PermanentError, TransientError } from '../../core/errors';
 import type { Logger } from '../../core/log';
+import { unreachableHost } from '../../core/unreachable-host';
 import { sleep, withRetry } from '../../core/retry';
 import { Semaphore } from '../../core/semaphore';
 import type { IoCounters } from '../../run/io-counters';
@@ -130,6 +131,8 @@ export class SpotifyApi {
       });
     } catch (error) {
       if (this.signal.aborted) throw new AbortedError(String(this.signal.reason ?? 'aborted'));
+      const unreachable = unreachableHost(error, url);
+      if (unreachable) throw new PermanentError(`Spotify ${endpoint}: cannot reach ${unreachable}; check SPOTIFY_API_URL (or [spotify] api_url) and the network`, { cause: error });
       const e = error as Error & { cause?: { code?: string } };
       const reason = e.name === 'TimeoutError' ? `timed out after ${this.settings.requestTimeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
       throw new TransientError(`Spotify ${endpoint}: ${reason}`, { cause: error });

@@ -2,6 +2,7 @@ import { cliCommand } from '../../core/cli-name';
 import { z } from 'zod';
 import { NeedsPersonError, PermanentError, TransientError } from '../../core/errors';
 import { withRetry } from '../../core/retry';
+import { unreachableHost } from '../../core/unreachable-host';
 import { registerSecretValue } from '../../core/secrets';
 import type { SpotifySettings } from './spotify-settings';
 
@@ -23,8 +24,9 @@ function readTokenResponse(value: unknown): TokenResponse {
 /** POST {accounts}/api/token with the app's Basic credentials; maps Spotify's errors to what to do. */
 export async function requestToken(settings: SpotifySettings, form: Record<string, string>, signal?: AbortSignal): Promise<TokenResponse> {
   let response: Response;
+  const url = `${settings.accountsUrl}/api/token`;
   try {
-    response = await fetch(`${settings.accountsUrl}/api/token`, {
+    response = await fetch(url, {
       method: 'POST',
       headers: {
         Authorization: `Basic ${Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64')}`,
@@ -34,6 +36,8 @@ export async function requestToken(settings: SpotifySettings, form: Record<strin
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(settings.requestTimeoutMs)]) : AbortSignal.timeout(settings.requestTimeoutMs),
     });
   } catch (error) {
+    const unreachable = unreachableHost(error, url);
+    if (unreachable) throw new PermanentError(`Spotify token request: cannot reach ${unreachable}; check SPOTIFY_ACCOUNTS_URL (or [spotify] accounts_url) and the network`, { cause: error });
     throw new TransientError(`Spotify token request failed: ${(error as Error).message}`, { cause: error });
   }
   const text = await response.text();
