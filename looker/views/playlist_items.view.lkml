@@ -30,7 +30,7 @@ view: playlist_items {
   dimension: track_id {
     type: string
     sql: ${TABLE}.TRACK_ID ;;
-    description: "Track (or episode) id; NULL for local and unavailable entries."
+    description: "Track (or episode) id as the playlist holds it, whatever the market: where Spotify relinked the track, its linked_from id. NULL for local and unavailable entries."
   }
   dimension: track_uri {
     type: string
@@ -47,6 +47,11 @@ view: playlist_items {
     type: string
     sql: ${TABLE}.ADDED_BY ;;
     description: "User id who added it."
+  }
+  dimension: playable_track_id {
+    type: string
+    sql: ${TABLE}.PLAYABLE_TRACK_ID ;;
+    description: "The track Spotify plays in the configured market: differs from track_id only where Spotify relinked it to a substitute. NULL for entries that are not tracks."
   }
   dimension: lineage_run_id {
     type: string

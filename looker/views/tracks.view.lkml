@@ -6,7 +6,7 @@ view: tracks {
     type: string
     primary_key: yes
     sql: ${TABLE}.TRACK_ID ;;
-    description: "Spotify track id."
+    description: "Spotify track id as requested (a playlist entry, an album listing): stable across markets and relinking."
   }
   dimension: name {
     type: string
@@ -52,6 +52,11 @@ view: tracks {
     type: string
     sql: ${TABLE}.URL ;;
     description: "open.spotify.com link."
+  }
+  dimension: playable_track_id {
+    type: string
+    sql: ${TABLE}.PLAYABLE_TRACK_ID ;;
+    description: "The track Spotify plays in the configured market; differs from track_id where Spotify relinked it. The other columns describe this playable version."
   }
   dimension: lineage_run_id {
     type: string

@@ -34,10 +34,11 @@ export const playlistItems = spotify({
     col('snapshot_id', 'string', 'Playlist version the entry belongs to.', false),
     col('position', 'integer', '0-based position in the playlist.', false),
     col('item_type', 'string', 'track | episode | local | unavailable.', false),
-    col('track_id', 'string', 'Track (or episode) id; NULL for local and unavailable entries.'),
+    col('track_id', 'string', "Track (or episode) id as the playlist holds it, whatever the market: where Spotify relinked the track, its linked_from id. NULL for local and unavailable entries."),
     col('track_uri', 'string', 'spotify: URI (local files have spotify:local: URIs).'),
     col('added_at', 'timestamp', 'When the entry was added (UTC).'),
     col('added_by', 'string', 'User id who added it.'),
+    col('playable_track_id', 'string', 'The track Spotify plays in the configured market: differs from track_id only where Spotify relinked it to a substitute. NULL for entries that are not tracks.'),
   ],
   primaryKey: ['playlist_id', 'snapshot_id', 'position'],
 });
@@ -46,7 +47,7 @@ export const tracks = spotify({
   name: 'tracks',
   description: 'Tracks.',
   columns: [
-    col('track_id', 'string', 'Spotify track id.', false),
+    col('track_id', 'string', 'Spotify track id as requested (a playlist entry, an album listing): stable across markets and relinking.', false),
     col('name', 'string', 'Title.'),
     col('album_id', 'string', 'Album the track is on.'),
     col('duration_ms', 'integer', 'Length in milliseconds.'),
@@ -56,6 +57,7 @@ export const tracks = spotify({
     col('track_number', 'integer', 'Position on its disc.'),
     col('disc_number', 'integer', 'Disc number.'),
     col('url', 'string', 'open.spotify.com link.'),
+    col('playable_track_id', 'string', 'The track Spotify plays in the configured market; differs from track_id where Spotify relinked it. The other columns describe this playable version.'),
   ],
   primaryKey: ['track_id'],
 });

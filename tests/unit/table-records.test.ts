@@ -13,9 +13,9 @@ test('a record becomes the row in the table\'s column order, whatever order its 
   expect(a).toEqual(['2025-05-20', 'spotify', null, null, 131]);
   expect(b).toEqual(a);
   const fields = textFieldsOf(playlistItems, {
-    playlist_id: 'p', snapshot_id: 's', position: '0', item_type: 'track', track_id: 't', track_uri: 'spotify:track:t', added_at: undefined, added_by: undefined,
+    playlist_id: 'p', snapshot_id: 's', position: '0', item_type: 'track', track_id: 't', track_uri: 'spotify:track:t', added_at: undefined, added_by: undefined, playable_track_id: 't',
   });
-  expect(fields).toEqual(['p', 's', '0', 'track', 't', 'spotify:track:t', undefined, undefined]);
+  expect(fields).toEqual(['p', 's', '0', 'track', 't', 'spotify:track:t', undefined, undefined, 't']);
 });
 
 test('the compiler refuses a record with a wrong, missing or mistyped column', () => {

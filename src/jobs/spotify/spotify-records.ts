@@ -64,8 +64,8 @@ export function transformSpotify(record: SpotifyRecord, emit: RowEmitter, ctx: R
     }
     case 'playlist_entry': {
       const e = record.entry;
-      const [trackId, uri] =
-        e.kind === 'track' ? [e.track.id, e.track.uri] : e.kind === 'episode' ? [e.id, e.uri] : e.kind === 'local' ? [null, e.uri] : [null, null];
+      const [trackId, uri, playableId] =
+        e.kind === 'track' ? [e.track.id, e.track.uri, e.track.playableId] : e.kind === 'episode' ? [e.id, e.uri, null] : e.kind === 'local' ? [null, e.uri, null] : [null, null, null];
       out(t.playlistItems, {
         playlist_id: record.playlistId,
         snapshot_id: record.snapshotId,
@@ -75,6 +75,7 @@ export function transformSpotify(record: SpotifyRecord, emit: RowEmitter, ctx: R
         track_uri: uri,
         added_at: timestamp(e.addedAt),
         added_by: e.addedBy,
+        playable_track_id: playableId,
       });
       return;
     }
@@ -93,6 +94,7 @@ export function transformSpotify(record: SpotifyRecord, emit: RowEmitter, ctx: R
         track_number: k.trackNumber,
         disc_number: k.discNumber,
         url: k.url,
+        playable_track_id: k.playableId,
       });
       k.artists.forEach((a, i) =>
         a.id === null ? uncredited(t.trackArtists, trackId, i) : out(t.trackArtists, { track_id: trackId, artist_id: a.id, position: i }),

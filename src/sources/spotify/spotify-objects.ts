@@ -30,8 +30,17 @@ const artist = z
   .transform((o) => ({ id: o.id, name: o.name, genres: o.genres ?? [], followers: o.followers?.total ?? null, popularity: o.popularity, url: o.external_urls }));
 export type Artist = z.output<typeof artist>;
 
+/**
+ * Track relinking: with a `market`, Spotify may answer with a playable substitute of the track asked
+ * for and put the original under `linked_from` ("the original track requested"). soundlake keys a
+ * track by the id the playlist, album or request holds, so the same entry keeps its id whatever the
+ * market or the day's relinking, and keeps the substitute's id as `playableId`.
+ */
+const linkedFrom = maybe(z.object({ id: maybeText, uri: maybeText, external_urls: spotifyUrl }));
+
 const simpleTrackFields = {
   id: maybeText,
+  linked_from: linkedFrom,
   name: text,
   duration_ms: maybeNumber,
   explicit: maybeBoolean,
@@ -42,14 +51,17 @@ const simpleTrackFields = {
   is_local: maybeBoolean,
 };
 const simpleTrackOf = (o: z.output<z.ZodObject<typeof simpleTrackFields>>) => ({
-  id: o.id,
+  /** The id asked for (the playlist's or album's own track): `linked_from.id` when Spotify relinked. */
+  id: o.linked_from?.id ?? o.id,
+  /** The track Spotify plays in the market asked for: differs from `id` only where it relinked. */
+  playableId: o.id,
   name: o.name,
   durationMs: o.duration_ms,
   explicit: o.explicit,
   trackNumber: o.track_number,
   discNumber: o.disc_number,
   artists: o.artists ?? [],
-  url: o.external_urls,
+  url: o.linked_from ? (o.linked_from.external_urls ?? null) : o.external_urls,
   isLocal: o.is_local === true,
 });
 const simpleTrack = z.object(simpleTrackFields).transform(simpleTrackOf);
@@ -63,7 +75,7 @@ const track = z
     external_ids: maybe(z.object({ isrc: maybeText })),
     uri: maybeText,
   })
-  .transform((o) => ({ ...simpleTrackOf(o), album: o.album, popularity: o.popularity, isrc: o.external_ids?.isrc ?? null, uri: o.uri }));
+  .transform((o) => ({ ...simpleTrackOf(o), album: o.album, popularity: o.popularity, isrc: o.external_ids?.isrc ?? null, uri: o.linked_from ? o.linked_from.uri : o.uri }));
 export type Track = z.output<typeof track>;
 
 /** An offset page `{items, total}`, or a cursor page `{items, cursors: {after}}`; null entries skipped and counted. */
@@ -131,17 +143,28 @@ export type Album = z.output<typeof album>;
 
 const addedBy = maybe(z.object({ id: maybeText })).transform((user) => user?.id ?? null);
 
-/** One playlist entry; `field` is `item` on /playlists/{id}/items and `track` on the older /tracks. */
+/**
+ * One playlist entry. The object sits under `item` on /playlists/{id}/items (2026) and under `track`
+ * on the older /tracks and in some proxies' answers: `field` is the key the surface uses, the other
+ * is read where it is absent. `null` is an unavailable entry; neither key at all is a changed shape
+ * (never read as "unavailable", which would land a page of empty rows).
+ */
 function playlistEntry(field: 'item' | 'track') {
+  const other = field === 'item' ? 'track' : 'item';
   const inner = z.record(z.string(), z.unknown()).nullish();
-  return z.object({ added_at: maybeText, added_by: addedBy, is_local: maybeBoolean, [field]: inner }).transform((o, ctx) => {
+  return z.object({ added_at: maybeText, added_by: addedBy, is_local: maybeBoolean, item: inner, track: inner }).transform((o, ctx) => {
     const base = { addedAt: o.added_at as string | null, addedBy: o.added_by as string | null };
-    const item = o[field] as Record<string, unknown> | null | undefined;
-    if (item === null || item === undefined) return { kind: 'unavailable' as const, ...base };
+    const key = o[field] !== undefined ? field : o[other] !== undefined ? other : undefined;
+    if (key === undefined) {
+      ctx.addIssue({ code: 'custom', message: `an entry with neither "${field}" nor "${other}"`, path: [field] });
+      return z.NEVER;
+    }
+    const item = o[key] as Record<string, unknown> | null;
+    if (item === null) return { kind: 'unavailable' as const, ...base };
     const parse = <S extends z.ZodType>(schema: S): z.output<S> | undefined => {
       const result = schema.safeParse(item);
       if (result.success) return result.data;
-      for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: [field, ...issue.path] } as z.core.$ZodRawIssue);
+      for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as z.core.$ZodRawIssue);
       return undefined;
     };
     if (item.type === 'episode') {
