@@ -4,7 +4,7 @@ import { parseSpotifyIds } from '../sources/spotify/spotify-ids';
 import { SourceChangedError } from '../core/errors';
 import * as t from '../tables/spotify';
 import type { Job } from './job';
-import { PlaylistRefusedError } from '../sources/spotify/spotify-client';
+import { PlaylistNotFoundError, PlaylistRefusedError } from '../sources/spotify/spotify-client';
 import { referencedIds, spotifyClientFor } from './spotify/spotify-job-context';
 import { transformSpotify, type SpotifyRecord } from './spotify/spotify-records';
 
@@ -31,33 +31,44 @@ export const spotifyPlaylistJob: Job<SpotifyPlaylistConfig, SpotifyRecord> = {
   async *extract(config, ctx) {
     const { client, done } = await spotifyClientFor(config.spotify, ctx);
     const tracks = new Map<string, Track>();
+    const skip = (playlistId: string, what: string, reason: string) => {
+      ctx.log.warn(`skipping ${what}; the other playlists still land: ${reason}`);
+      ctx.inputs.mark(`spotify:playlist:${playlistId}`, 'ignored', { reason });
+      ctx.io.add('playlists_skipped');
+    };
     for (const playlistId of config.playlistIds) {
-      const playlist = await client.playlist(playlistId);
+      let playlist;
+      try {
+        playlist = await client.playlist(playlistId);
+      } catch (error) {
+        if (!(error instanceof PlaylistNotFoundError)) throw error;
+        skip(playlistId, `playlist ${playlistId}`, error.message);
+        continue;
+      }
       if (playlist.snapshotId === null) throw new SourceChangedError(`Spotify GET /playlists/{id}: playlist ${playlistId} has no snapshot_id`);
       const snapshotId = playlist.snapshotId;
-      // The playlist row goes out with its first entries: a playlist whose entries are refused lands nothing.
-      let pending: SpotifyRecord[] = [{ kind: 'playlist', playlist }];
-      let yielded = false;
+      // The playlist row goes out first: Development Mode still answers a playlist's metadata where
+      // it refuses its entries, so the row lands either way.
+      yield [{ kind: 'playlist', playlist }];
+      let entriesYielded = false;
       try {
         for await (const entries of client.playlistEntries(playlist)) {
+          const batch: SpotifyRecord[] = [];
           for (const { position, entry } of entries) {
-            pending.push({ kind: 'playlist_entry', playlistId, snapshotId, position, entry });
+            batch.push({ kind: 'playlist_entry', playlistId, snapshotId, position, entry });
             // A track listed twice (or in two playlists) becomes one tracks row.
             if (entry.kind === 'track' && entry.track.id && !tracks.has(entry.track.id)) {
               tracks.set(entry.track.id, entry.track);
-              pending.push({ kind: 'track', track: entry.track });
+              batch.push({ kind: 'track', track: entry.track });
             }
           }
-          yielded = true;
-          yield pending;
-          pending = [];
+          entriesYielded = true;
+          yield batch;
         }
-        if (pending.length > 0) yield pending;
       } catch (error) {
-        if (!(error instanceof PlaylistRefusedError) || yielded) throw error;
-        ctx.log.warn(`skipping playlist ${playlistId} ("${playlist.name}"); the other playlists still land: ${error.message}`);
-        ctx.inputs.mark(`spotify:playlist:${playlistId}`, 'ignored', { reason: error.message });
-        ctx.io.add('playlists_skipped');
+        // Refused after some entries went out: half a snapshot must not land as the whole one.
+        if (!(error instanceof PlaylistRefusedError) || entriesYielded) throw error;
+        skip(playlistId, `the entries of playlist ${playlistId} ("${playlist.name}"), its playlists row still lands`, error.message);
       }
     }
     const { albumIds, artistIds } = referencedIds(tracks.values());

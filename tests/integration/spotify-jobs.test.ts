@@ -200,18 +200,22 @@ describe('spotify-artists from the follow list', () => {
 describe('Development Mode costs and limits, made visible', () => {
   const world = useSpotifyWorld('dev');
 
-  test('a playlist the user does not own is skipped with a warning naming it; the others land', async () => {
+  test("a playlist the user does not own lands its playlists row, its entries are skipped with a warning naming it; the others land", async () => {
     const other = '3cEYpjA9oz9GiPac4AsH4n';
     const { result, log } = await runSpotify(spotifyPlaylistJob, world.fake, world.s3, { SPOTIFY_PLAYLIST_PLAYLIST_IDS: `${other},${expected.PL}` });
     const rows = await lakeRows(world.s3, world.dir);
-    expect(rows.playlists).toEqual(expected.playlists());
+    // Development Mode still answers the playlist's metadata (GET /playlists/{id}), so its row lands.
+    expect(rows.playlists).toEqual([
+      ...expected.playlists(),
+      ['3cEYpjA9oz9GiPac4AsH4n', "Someone Else's Mix", null, 'otheruser', true, false, 'NSxhYmNkZWY=', 1n, 'https://open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n'],
+    ]);
     expect(rows.playlist_items).toEqual(expected.playlistItems());
     const skipped = result.manifest.inputs.find((i) => i.name === `spotify:playlist:${other}`);
     expect(skipped).toMatchObject({ status: 'ignored', rows_in: 0 });
     expect(skipped?.reason).toMatch(/refuses the entries of playlist 3cEYpjA9oz9GiPac4AsH4n \(403\): Development Mode apps may read only playlists the user owns/);
     expect(result.manifest.outcome.inputs_ignored).toBe(1);
     expect(result.manifest.io.playlists_skipped).toBe(1);
-    expect(log.text).toMatch(/skipping playlist 3cEYpjA9oz9GiPac4AsH4n \(\\"Someone Else's Mix\\"\); the other playlists still land/);
+    expect(log.text).toMatch(/skipping the entries of playlist 3cEYpjA9oz9GiPac4AsH4n \(\\"Someone Else's Mix\\"\), its playlists row still lands; the other playlists still land/);
     expect(log.entries().at(-1)).toMatchObject({ message: 'run succeeded', inputs_ignored: 1 });
   });
 

@@ -45,6 +45,21 @@ export class PlaylistRefusedError extends PermanentError {
   }
 }
 
+/**
+ * GET /playlists/{id} answered 404. Since 2024-11-27 Spotify answers 404 to newly registered apps
+ * for Spotify-owned editorial and algorithmic playlists (ids starting 37i9dQZF1 and the like); a
+ * deleted playlist or a mistyped id answers the same. The job skips it and lands the others.
+ */
+export class PlaylistNotFoundError extends PermanentError {
+  constructor(readonly playlistId: string) {
+    super(
+      `Spotify answers 404 for playlist ${playlistId}: apps registered after 2024-11-27 cannot read Spotify-owned editorial or ` +
+        `algorithmic playlists (Spotify's Web API change of that day), and a deleted or mistyped playlist answers the same; ` +
+        `remove it from [spotify-playlist] playlist_ids, or use an app with extended quota`,
+    );
+  }
+}
+
 /** Search offsets stop here (Spotify refuses offsets past 1000). */
 const SEARCH_MAX_OFFSET = 1000;
 
@@ -88,7 +103,13 @@ export class SpotifyClient {
 
   async playlist(id: string): Promise<Playlist> {
     const endpoint = 'GET /playlists/{id}';
-    const body = await this.api.get(`/playlists/${id}`, { market: this.settings.market }, endpoint);
+    let body: unknown;
+    try {
+      body = await this.api.get(`/playlists/${id}`, { market: this.settings.market }, endpoint);
+    } catch (error) {
+      if (error instanceof SpotifyHttpError && error.status === 404) throw new PlaylistNotFoundError(id);
+      throw error;
+    }
     return readPlaylist(new JsonShape(`Spotify ${endpoint}`), body, 'response');
   }
 
