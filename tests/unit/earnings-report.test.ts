@@ -78,3 +78,31 @@ test('a full-size export: every row kept, exact total, one key per row', () => {
   expect(new Set(report.lines.map((l) => l.rowHash)).size).toBe(8635);
   expect(new Set(lines).size).toBe(8635 - 1030);
 });
+
+describe('the field-count check, line by line and over the whole report', () => {
+  const good = (n: number) => `2025-03-29\t2025-01\tSpotify\tNova\tT${n}\tQZ${n}\t1\t1\t100\tSong\tGB\t0\t0.5`;
+
+  test('a few lines of the wrong width are rejected with the reason; the rest load', () => {
+    const lines = Array.from({ length: 19 }, (_, i) => good(i));
+    lines.splice(5, 0, `${good(99)}\textra`);
+    const report = parseEarningsReport([HEADER, ...lines].join('\n'), 'r.tsv');
+    expect(report.lines.filter((l) => l.problem).map((l) => [l.line, l.problem])).toEqual([[7, 'expected 13 fields, found 14']]);
+    expect(report.total).toBe('9.5');
+  });
+
+  test('every line of the wrong width is a changed format, never 0 earnings with exit 0', () => {
+    const text = [HEADER, ...[1, 2, 3].map((n) => `${good(n)}\tUSD`)].join('\r');
+    expect(() => parseEarningsReport(text, 'r.tsv')).toThrow(/r\.tsv: 3 of 3 data lines do not have the header's 13 fields \(3 with 14\); the report's format changed/);
+  });
+
+  test('nearly every line (90 % or more) of the wrong width is a changed format too', () => {
+    const lines = [good(0), ...Array.from({ length: 9 }, (_, i) => good(i + 1).replace(/\t/g, ' | '))];
+    expect(() => parseEarningsReport([HEADER, ...lines].join('\n'), 'r.tsv')).toThrow(/9 of 10 data lines do not have the header's 13 fields \(9 with 1\)/);
+  });
+
+  test('a header with no data lines is an empty report, not an error', () => {
+    const report = parseEarningsReport(`${HEADER}\r`, 'r.tsv');
+    expect(report.lines).toEqual([]);
+    expect(report.total).toBe('0');
+  });
+});

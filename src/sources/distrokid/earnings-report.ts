@@ -57,6 +57,13 @@ export interface EarningsReport {
 }
 
 /**
+ * A report where at least this share of the data lines fails the field-count check (and at least
+ * one does) is a changed format, not a few bad rows: it would otherwise land 0 earnings with exit 0
+ * and an exact-total check of 0 = 0.
+ */
+const CHANGED_FORMAT_SHARE = 0.9;
+
+/**
  * UTF-8 when the bytes are valid UTF-8, else Windows-1252 (older reports): bytes 0x80–0x9F are its
  * punctuation (’ – …), which Latin-1 would turn into invisible C1 control characters.
  */
@@ -129,6 +136,8 @@ export function parseEarningsReport(text: string, file: string): EarningsReport 
   const reported: Decimal[] = [];
   const written: Decimal[] = [];
   const lines: EarningsLine[] = [];
+  /** Data lines by their field count, where it differs from the header's. */
+  const wrongWidths = new Map<number, number>();
   physical.forEach((raw, i) => {
     const line = i + 1;
     if (i === 0 || raw.trim() === '') return;
@@ -146,7 +155,10 @@ export function parseEarningsReport(text: string, file: string): EarningsReport 
     seen.set(raw, occurrence);
     const rowHash = createHash('sha256').update(`${occurrence}\t${raw}`).digest('hex');
     let problem: string | undefined;
-    if (fields.length !== names.length) problem = `expected ${names.length} fields, found ${fields.length}`;
+    if (fields.length !== names.length) {
+      problem = `expected ${names.length} fields, found ${fields.length}`;
+      wrongWidths.set(fields.length, (wrongWidths.get(fields.length) ?? 0) + 1);
+    }
     else if (values.sale_month && values.reporting_date && values.sale_month > values.reporting_date) problem = 'sale_month is after reporting_date';
     if (problem === undefined) {
       // What the report says, and what will be written (a float, as the CSV carries it).
@@ -156,6 +168,14 @@ export function parseEarningsReport(text: string, file: string): EarningsReport 
     }
     lines.push({ values, extra, line, rowHash, ...(problem ? { problem } : {}) });
   });
+
+  const wrong = [...wrongWidths.values()].reduce((a, b) => a + b, 0);
+  if (wrong > 0 && wrong >= Math.ceil(lines.length * CHANGED_FORMAT_SHARE)) {
+    const widths = [...wrongWidths.entries()].sort((a, b) => b[1] - a[1]).map(([width, n]) => `${n} with ${width}`).join(', ');
+    throw new SourceChangedError(
+      `${file}: ${wrong} of ${lines.length} data lines do not have the header's ${names.length} fields (${widths}); the report's format changed (a new separator or quoting?), so nothing of it is loaded`,
+    );
+  }
 
   // The earnings that will be written must add up to what the report says, to the last digit.
   const total = addDecimals(reported);
