@@ -41,6 +41,15 @@ explore: tracks {
 }
 
 explore: streams_daily {
+  always_filter: {
+    filters: [streams_daily.item_type: "NULL"]
+  }
+}
+
+explore: distrokid_daily_streams {
+}
+
+explore: distrokid_track_daily_streams {
 }
 
 explore: earnings {

@@ -26,15 +26,30 @@
   - name: daily_streams_per_store
     title: Daily streams per store
     model: soundlake
-    explore: streams_daily
+    explore: distrokid_daily_streams
     type: looker_line
-    fields: [streams_daily.date_date, streams_daily.store, streams_daily.total_streams]
-    pivots: [streams_daily.store]
-    sorts: [streams_daily.date_date desc]
+    fields: [distrokid_daily_streams.date_date, distrokid_daily_streams.platform, distrokid_daily_streams.total_streams]
+    pivots: [distrokid_daily_streams.platform]
+    sorts: [distrokid_daily_streams.date_date desc]
     limit: 500
     listen:
-      date_range: streams_daily.date_date
+      date_range: distrokid_daily_streams.date_date
     row: 0
     col: 12
+    width: 12
+    height: 8
+  - name: daily_streams_per_track
+    title: Daily streams per track (all stores)
+    model: soundlake
+    explore: distrokid_track_daily_streams
+    type: looker_line
+    fields: [distrokid_track_daily_streams.date_date, distrokid_track_daily_streams.track_label, distrokid_track_daily_streams.total_streams]
+    pivots: [distrokid_track_daily_streams.track_label]
+    sorts: [distrokid_track_daily_streams.date_date desc]
+    limit: 500
+    listen:
+      date_range: distrokid_track_daily_streams.date_date
+    row: 8
+    col: 0
     width: 12
     height: 8

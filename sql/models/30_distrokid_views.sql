@@ -1,7 +1,10 @@
 -- DistroKid views. Portable SQL (Snowflake and DuckDB).
 -- Revenue is reported per month, store, country and title, while the stats pages give streams per
 -- day and store with no country: at day grain revenue and country are not attributable (NULL).
+-- STREAMS_DAILY holds three grains (account, album, track; a track's streams are also in its
+-- album's and the account's): each view below reads one grain, so no sum counts a stream twice.
 
+-- The account's daily streams per store (item_type NULL: the ?type=all pages).
 CREATE OR REPLACE VIEW ANALYTICS.DISTROKID_DAILY_STREAMS AS
 SELECT
   s.DATE,
@@ -11,7 +14,32 @@ SELECT
   s.STREAMS,
   CAST(NULL AS DOUBLE) AS REVENUE_USD,
   CAST(NULL AS VARCHAR) AS COUNTRY
-FROM ANALYTICS.STREAMS_DAILY s;
+FROM ANALYTICS.STREAMS_DAILY s
+WHERE s.ITEM_TYPE IS NULL;
+
+-- Daily streams per track and store, with the Spotify track of the same ISRC where the Spotify
+-- jobs loaded one (one per ISRC: the lowest id, as Spotify may list a recording more than once).
+CREATE OR REPLACE VIEW ANALYTICS.DISTROKID_TRACK_DAILY_STREAMS AS
+WITH spotify AS (
+  SELECT ISRC, MIN(TRACK_ID) AS SPOTIFY_TRACK_ID
+  FROM ANALYTICS.TRACKS
+  WHERE ISRC IS NOT NULL
+  GROUP BY ISRC
+)
+SELECT
+  s.DATE,
+  s.STORE AS PLATFORM,
+  s.ITEM_ID AS DISTROKID_TRACK_ID,
+  s.ISRC,
+  s.UPC,
+  s.TRACK AS TRACK_LABEL,
+  sp.SPOTIFY_TRACK_ID,
+  t.NAME AS SPOTIFY_TRACK_NAME,
+  s.STREAMS
+FROM ANALYTICS.STREAMS_DAILY s
+LEFT JOIN spotify sp ON sp.ISRC = s.ISRC
+LEFT JOIN ANALYTICS.TRACKS t ON t.TRACK_ID = sp.SPOTIFY_TRACK_ID
+WHERE s.ITEM_TYPE = 'track';
 
 -- Per sale month and artist: revenue, units, revenue per unit, and the store and country that
 -- brought the most revenue (ties by name).

@@ -222,13 +222,18 @@ CREATE TABLE IF NOT EXISTS RAW.DISTROKID_STREAMS_DAILY (
   ARTIST VARCHAR,
   TRACK VARCHAR,
   STREAMS NUMBER(38,0) NOT NULL,
+  ITEM_TYPE VARCHAR,
+  ITEM_ID VARCHAR,
+  ALBUM VARCHAR,
+  ISRC VARCHAR,
+  UPC VARCHAR,
   _RUN_ID VARCHAR NOT NULL,
   _EXTRACTED_AT TIMESTAMP_NTZ NOT NULL,
   _FILE_NAME VARCHAR,
   _FILE_ROW NUMBER(38,0),
   _LOADED_AT TIMESTAMP_LTZ
 )
-COMMENT = 'Daily streams per store from the DistroKid stats pages (chart data embedded in the page).';
+COMMENT = 'Daily streams per store from the DistroKid stats pages (chart data embedded in the page): the account total (item_type NULL), and per track and per album where the job reads those views. Sum one grain at a time: a track row is part of its album row and of the account total.';
 
 CREATE TABLE IF NOT EXISTS RAW.DISTROKID_EARNINGS (
   ROW_HASH VARCHAR NOT NULL,

@@ -54,7 +54,7 @@ export async function dashboardSections(db: string): Promise<DashboardSection[]>
   const monthly = 'FROM ANALYTICS.DISTROKID_SALES_MONTHLY GROUP BY 1 ORDER BY 1';
   const revenue = await series(db, `SELECT STRFTIME(MONTH, '%Y-%m'), 'revenue (USD)', CAST(ROUND(SUM(TOTAL_REVENUE_USD), 2) AS DOUBLE) ${monthly}`);
   const units = await series(db, `SELECT STRFTIME(MONTH, '%Y-%m'), 'units', CAST(SUM(TOTAL_STREAMS) AS DOUBLE) ${monthly}`);
-  const perStore = await series(db, 'SELECT CAST(DATE AS VARCHAR), STORE, CAST(SUM(STREAMS) AS DOUBLE) FROM ANALYTICS.STREAMS_DAILY GROUP BY 1, 2 ORDER BY 1, 2');
+  const perStore = await series(db, 'SELECT CAST(DATE AS VARCHAR), PLATFORM, CAST(SUM(STREAMS) AS DOUBLE) FROM ANALYTICS.DISTROKID_DAILY_STREAMS GROUP BY 1, 2 ORDER BY 1, 2');
   return [
     {
       title: 'Listening',

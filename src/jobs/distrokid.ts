@@ -4,16 +4,17 @@ import { SourceChangedError } from '../core/errors';
 import { textFieldsOf, type TextRecordOf } from '../core/table';
 import { distrokidErrorPrefix, distrokidLandingPrefix } from '../lake/keys';
 import { inWindow, type RunContext } from '../run/run-context';
-import { bankDetailsPage, bankPage, Dashboard, statsPage, STORE_PICKER } from '../sources/distrokid/dashboard';
+import type { PageSpec } from '../sources/distrokid/dashboard';
+import { ALBUM_PICKER, bankDetailsPage, bankPage, Dashboard, itemStatsPage, statsPage, STORE_PICKER, TRACK_PICKER, type PickerItem } from '../sources/distrokid/dashboard';
 import { readDistrokidSettings, type DistrokidSettings } from '../sources/distrokid/distrokid-settings';
 import { decodeReport, parseEarningsReport, type EarningsLine } from '../sources/distrokid/earnings-report';
 import { readSession, registerSessionSecrets } from '../sources/distrokid/session-store';
-import { dailyStreamsFromPage } from '../sources/distrokid/stats-page';
+import { dailyStreamsFromPage, type DailyStreams } from '../sources/distrokid/stats-page';
 import { earnings, streamsDaily } from '../tables/distrokid';
 import type { Job } from './job';
 
 export type DistrokidRecord =
-  | { kind: 'streams'; page: string; date: string; store: string; artist: string | null; track: string | null; streams: number }
+  | { kind: 'streams'; page: string; date: string; store: string; artist: string | null; item: PickerItem | null; streams: number }
   | { kind: 'earnings'; file: string; line: EarningsLine };
 
 /** The store picker's value for Spotify is `streams` (labelled "Spotify" on the real page). */
@@ -47,6 +48,43 @@ function earningsText(record: Extract<DistrokidRecord, { kind: 'earnings' }>): T
   };
 }
 
+/** The first `max` of a picker's items; the rest are counted and named in a warning. */
+function bounded(items: PickerItem[], max: number, setting: string, ctx: RunContext): PickerItem[] {
+  if (items.length > max) {
+    const left = items.slice(max);
+    ctx.io.add(`distrokid_${left[0].type}s_not_read`, left.length);
+    ctx.log.warn(`reading the stats pages of ${max} of ${items.length} ${left[0].type}s ([distrokid] ${setting} = ${max}); not read this run: ${left.map((i) => i.id).join(', ')}`);
+  }
+  return items.slice(0, max);
+}
+
+/**
+ * The daily points of one stats page, within --since/--until. A chart in its own "No data available"
+ * state lands nothing for that page (warned, `ignored` in the manifest, counted); a chart of no known
+ * shape is a changed page: exit 4 with screenshot, HTML and trace.
+ */
+async function readChart(dashboard: Dashboard, html: string, name: string, ctx: RunContext): Promise<DailyStreams[]> {
+  let chart;
+  try {
+    chart = dailyStreamsFromPage(html, name);
+  } catch (error) {
+    if (error instanceof SourceChangedError) await dashboard.saveErrorArtifacts(name);
+    throw error;
+  }
+  const input = `distrokid:${name}`;
+  if (chart.kind === 'no-data') {
+    const reason = `the daily chart is in its "No data available" state (${chart.marker}): nothing to land for this page today`;
+    ctx.log.warn(`DistroKid ${name}: ${reason}; the other pages still land`);
+    ctx.inputs.mark(input, 'ignored', { reason });
+    ctx.io.add('distrokid_charts_without_data');
+    return [];
+  }
+  // --since/--until: only the days asked for (the pages carry the last 365).
+  const points = ctx.window ? chart.points.filter((p) => inWindow(p.date, ctx.window!)) : chart.points;
+  ctx.inputs.read(input, points.length);
+  return points;
+}
+
 async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGenerator<DistrokidRecord[]> {
   const session = await readSession(settings);
   const browser = await launchBrowser(settings.browser);
@@ -68,20 +106,19 @@ async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGener
       ctx.log.debug('skipping a sales view of the stats pages (not streams)', { view: value });
       return false;
     });
+    // Per-track and per-album pages, bounded: each costs one page load per store.
+    const items = [
+      ...bounded(await dashboard.pickerItems(TRACK_PICKER, 'track'), settings.maxTracks, 'max_tracks', ctx),
+      ...bounded(await dashboard.pickerItems(ALBUM_PICKER, 'album'), settings.maxAlbums, 'max_albums', ctx),
+    ];
     for (const data of views) {
-      const spec = statsPage(data);
-      const html = data === 'streams' ? firstHtml : await dashboard.open(spec);
-      let points;
-      try {
-        points = dailyStreamsFromPage(html, spec.name);
-      } catch (error) {
-        if (error instanceof SourceChangedError) await dashboard.saveErrorArtifacts(spec.name);
-        throw error;
+      const account = statsPage(data);
+      const pages: { spec: PageSpec & { path: string }; item: PickerItem | null }[] = [{ spec: account, item: null }, ...items.map((item) => ({ spec: itemStatsPage(item, data), item }))];
+      for (const { spec, item } of pages) {
+        const html = spec === account && data === 'streams' ? firstHtml : await dashboard.open(spec);
+        const points = await readChart(dashboard, html, spec.name, ctx);
+        yield points.map((p) => ({ kind: 'streams' as const, page: spec.name, store: storeOf(data), artist, item, ...p }));
       }
-      // --since/--until: only the days asked for (the pages carry the last 365).
-      if (ctx.window) points = points.filter((p) => inWindow(p.date, ctx.window!));
-      ctx.inputs.read(`distrokid:${spec.name}`, points.length);
-      yield points.map((p) => ({ kind: 'streams' as const, page: spec.name, store: storeOf(data), artist, ...p }));
     }
 
     await dashboard.open(bankPage);
@@ -96,6 +133,8 @@ async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGener
       throw error;
     }
     ctx.log.info('earnings report', { file: report.name, layout: parsed.layout, rows: parsed.lines.length, total_usd: parsed.total });
+    // A new account has no sales yet; an established one with none is worth a look.
+    if (parsed.lines.length === 0) ctx.log.warn(`DistroKid earnings report ${report.name} has a header and no data lines: no earnings land this run`);
     ctx.inputs.read(`distrokid:${report.name}`, parsed.lines.length);
     yield parsed.lines.map((line) => ({ kind: 'earnings' as const, file: report.name, line }));
 
@@ -113,14 +152,30 @@ async function* scrape(settings: DistrokidSettings, ctx: RunContext): AsyncGener
 /** Daily streams per store and the earnings report from the DistroKid dashboard, with Playwright. */
 export const distrokidJob: Job<DistrokidSettings, DistrokidRecord> = {
   name: 'distrokid',
-  description: 'DistroKid dashboard (Playwright, saved login) → streams_daily per store, earnings report rows',
+  description: 'DistroKid dashboard (Playwright, saved login) → streams_daily per store (account, and per track and album up to max_tracks/max_albums), earnings report rows',
   tables: [streamsDaily, earnings],
   dated: true,
   parseConfig: readDistrokidSettings,
   extract: scrape,
   transform(record, emit) {
     if (record.kind === 'streams') {
-      emit.record(streamsDaily, { date: record.date, store: record.store, artist: record.artist, track: record.track, streams: record.streams }, { input: `distrokid:${record.page}` });
+      const item = record.item;
+      emit.record(
+        streamsDaily,
+        {
+          date: record.date,
+          store: record.store,
+          artist: record.artist,
+          track: item?.type === 'track' ? item.label : null,
+          streams: record.streams,
+          item_type: item?.type ?? null,
+          item_id: item?.id ?? null,
+          album: item?.type === 'album' ? item.label : null,
+          isrc: item?.type === 'track' && item.value !== '' ? item.value : null,
+          upc: item?.upc ?? (item?.type === 'album' && /^\d{12,14}$/.test(item.value) ? item.value : null),
+        },
+        { input: `distrokid:${record.page}` },
+      );
       return;
     }
     const origin = { input: `distrokid:${record.file}`, line: record.line.line };

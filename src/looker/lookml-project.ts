@@ -37,6 +37,7 @@ const MEASURES: Record<string, Measure[]> = {
   LISTENING_TOP_SONGS_DAILY: [{ name: 'total_listens', type: 'sum', column: 'LISTEN_COUNT', format: 'decimal_0' }],
   STREAMS_DAILY: [{ name: 'total_streams', type: 'sum', column: 'STREAMS', format: 'decimal_0' }],
   DISTROKID_DAILY_STREAMS: [{ name: 'total_streams', type: 'sum', column: 'STREAMS', format: 'decimal_0' }],
+  DISTROKID_TRACK_DAILY_STREAMS: [{ name: 'total_streams', type: 'sum', column: 'STREAMS', format: 'decimal_0' }],
   EARNINGS: [
     { name: 'total_earnings_usd', type: 'sum', column: 'EARNINGS_USD', format: 'usd', label: 'Earnings (USD)' },
     { name: 'total_quantity', type: 'sum', column: 'QUANTITY', format: 'decimal_0' },
@@ -68,12 +69,24 @@ export const EXPLORES: Record<string, Join[]> = {
     { view: 'artist_genres', on: '${artists.artist_id} = ${artist_genres.artist_id}', relationship: 'one_to_many' },
   ],
   streams_daily: [],
+  distrokid_daily_streams: [],
+  distrokid_track_daily_streams: [],
   earnings: [],
   listening_genre_daily: [],
   listening_top_genres_daily: [],
   listening_top_songs_daily: [],
   distrokid_sales_monthly: [],
   spotify_new_releases_weekly: [],
+};
+
+/**
+ * Filters an explore always applies (Looker's `always_filter`: shown to the user, who may change its
+ * value but not remove it). streams_daily holds three grains, and a track's streams are also in its
+ * album's and the account's rows: by default it shows the account totals (item_type NULL), so a sum
+ * never counts a stream twice.
+ */
+export const ALWAYS_FILTERS: Record<string, Record<string, string>> = {
+  streams_daily: { 'streams_daily.item_type': 'NULL' },
 };
 
 export interface DashboardElement {
@@ -149,12 +162,22 @@ export const DASHBOARDS: Dashboard[] = [
       {
         name: 'daily_streams_per_store',
         title: 'Daily streams per store',
-        explore: 'streams_daily',
+        explore: 'distrokid_daily_streams',
         type: 'looker_line',
-        fields: ['streams_daily.date_date', 'streams_daily.store', 'streams_daily.total_streams'],
-        sorts: ['streams_daily.date_date desc'],
-        pivots: ['streams_daily.store'],
-        dateField: 'streams_daily.date_date',
+        fields: ['distrokid_daily_streams.date_date', 'distrokid_daily_streams.platform', 'distrokid_daily_streams.total_streams'],
+        sorts: ['distrokid_daily_streams.date_date desc'],
+        pivots: ['distrokid_daily_streams.platform'],
+        dateField: 'distrokid_daily_streams.date_date',
+      },
+      {
+        name: 'daily_streams_per_track',
+        title: 'Daily streams per track (all stores)',
+        explore: 'distrokid_track_daily_streams',
+        type: 'looker_line',
+        fields: ['distrokid_track_daily_streams.date_date', 'distrokid_track_daily_streams.track_label', 'distrokid_track_daily_streams.total_streams'],
+        sorts: ['distrokid_track_daily_streams.date_date desc'],
+        pivots: ['distrokid_track_daily_streams.track_label'],
+        dateField: 'distrokid_track_daily_streams.date_date',
       },
     ],
   },
@@ -276,6 +299,10 @@ export function modelFile(connection: string): string {
   ];
   for (const [explore, joins] of Object.entries(EXPLORES)) {
     lines.push(`explore: ${explore} {`);
+    const always = ALWAYS_FILTERS[explore];
+    if (always) {
+      lines.push('  always_filter: {', `    filters: [${Object.entries(always).map(([field, value]) => `${field}: ${quoted(value)}`).join(', ')}]`, '  }');
+    }
     for (const j of joins) {
       lines.push(`  join: ${j.view} {`, '    type: left_outer', `    relationship: ${j.relationship}`, `    sql_on: ${j.on} ;;`, '  }');
     }

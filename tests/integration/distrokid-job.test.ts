@@ -111,7 +111,7 @@ describe('distrokid job with a valid session (real Chromium)', () => {
     // Daily streams by hand from the stats pages (tests/fixtures/distrokid/): Spotify's from the chart
     // trend365day (not the weekly, monthly or 60-day charts beside it), Apple Music's from
     // chartData.last365days. The real pages name no artist: NULL.
-    expect(await warehouseRows('SELECT DATE, STORE, ARTIST, TRACK, STREAMS FROM RAW.DISTROKID_STREAMS_DAILY ORDER BY STORE, DATE')).toEqual([
+    expect(await warehouseRows('SELECT DATE, STORE, ARTIST, TRACK, STREAMS FROM RAW.DISTROKID_STREAMS_DAILY WHERE ITEM_TYPE IS NULL ORDER BY STORE, DATE')).toEqual([
       [d('2025-05-21'), 'applemusic', null, null, 37n],
       [d('2025-05-22'), 'applemusic', null, null, 29n],
       [d('2025-05-23'), 'applemusic', null, null, 6n],
@@ -125,6 +125,25 @@ describe('distrokid job with a valid session (real Chromium)', () => {
       [d('2025-05-24'), 'spotify', null, null, 97n],
       [d('2025-05-25'), 'spotify', null, null, 3395n],
     ]);
+    // Per track and album: each item's own stats page per store (the fake scales the account's days
+    // by the item's share: ½ for track 70000001, ¼ for album 80000042, rounded down). A slice by hand.
+    const item = 'SELECT DATE, STORE, TRACK, ALBUM, ITEM_ID, ISRC, UPC, STREAMS FROM RAW.DISTROKID_STREAMS_DAILY';
+    expect(await warehouseRows(`${item} WHERE ITEM_TYPE = 'track' AND ITEM_ID = '70000001' AND STORE = 'spotify' ORDER BY DATE`)).toEqual(
+      [['2025-05-20', 65n], ['2025-05-21', 70n], ['2025-05-22', 59n], ['2025-05-23', 0n], ['2025-05-24', 48n], ['2025-05-25', 1697n]].map(([day, n]) => [
+        d(day as string), 'spotify', 'Nova & The "Quotes" - Midnight Échos - Single', null, '70000001', 'QZAAA2500001', null, n,
+      ]),
+    );
+    expect(await warehouseRows(`${item} WHERE ITEM_TYPE = 'album' AND STORE = 'applemusic' ORDER BY DATE`)).toEqual(
+      [['2025-05-21', 9n], ['2025-05-22', 7n], ['2025-05-23', 1n], ['2025-05-24', 0n], ['2025-05-25', 13n], ['2025-05-26', 1n]].map(([day, n]) => [
+        d(day as string), 'applemusic', null, 'Nova - First Light', '80000042', null, '198000000042', n,
+      ]),
+    );
+    expect(await warehouseRows(`SELECT ITEM_ID, ISRC, UPC, COUNT(*) FROM RAW.DISTROKID_STREAMS_DAILY WHERE ITEM_TYPE = 'track' GROUP BY ALL ORDER BY 1`)).toEqual([
+      ['70000001', 'QZAAA2500001', null, 12n],
+      ['70000002', 'QZAAA2500002', '198000000028', 12n],
+    ]);
+    // A snapshot of the last 365 days is one file under the run's day, not one per day of the chart.
+    expect((await committed()).filter((k) => k.startsWith('raw/distrokid/streams_daily/'))).toEqual(['raw/distrokid/streams_daily/year=2026/month=11/day=21/streams_daily_distrokid_dk-run_00000.csv.gz']);
     expect(await warehouseRows(EARNINGS_SQL)).toEqual(expectedEarnings('13'));
     // Only the row whose sale month follows its reporting date is in rejects, with why.
     const rejects = csvRecords((await readObject(new LocalStore(lake), 'rejects/distrokid/earnings/year=2026/month=11/day=21/earnings_distrokid_dk-run_00000.csv.gz')).trim());
@@ -137,7 +156,20 @@ describe('distrokid job with a valid session (real Chromium)', () => {
 
     // Raw pages and the TSV as downloaded, under landing/ (never loaded).
     const kept = fs.readdirSync(path.join(lake, 'landing/distrokid/year=2026/month=11/day=21/dk-run')).sort();
-    expect(kept).toEqual([FILE, 'bank-details.html', 'bank.html', 'stats-applemusic.html', 'stats-streams.html']);
+    expect(kept).toEqual([
+      FILE, 'bank-details.html', 'bank.html',
+      'stats-applemusic-album-80000042.html', 'stats-applemusic-track-70000001.html', 'stats-applemusic-track-70000002.html', 'stats-applemusic.html',
+      'stats-streams-album-80000042.html', 'stats-streams-track-70000001.html', 'stats-streams-track-70000002.html', 'stats-streams.html',
+    ]);
+    // The item pages are the ones the pickers link, with the UPC where the option carries one.
+    expect(site.visits.filter((v) => v.includes('type=track') || v.includes('type=album')).sort()).toEqual([
+      'GET /stats/?type=album&id=80000042&upc=198000000042&data=applemusic',
+      'GET /stats/?type=album&id=80000042&upc=198000000042&data=streams',
+      'GET /stats/?type=track&id=70000001&data=applemusic',
+      'GET /stats/?type=track&id=70000001&data=streams',
+      'GET /stats/?type=track&id=70000002&upc=198000000028&data=applemusic',
+      'GET /stats/?type=track&id=70000002&upc=198000000028&data=streams',
+    ]);
     expect(fs.readFileSync(path.join(lake, 'landing/distrokid/year=2026/month=11/day=21/dk-run', FILE)).toString('utf8')).toContain('Midnight Échos');
 
     // The refreshed session (the site set a new cookie) is saved, private, after the commit.
@@ -164,7 +196,7 @@ describe('distrokid job with a valid session (real Chromium)', () => {
   test('--since/--until keep only the stats days asked for', async () => {
     saveSession();
     await run({}, { since: '2025-05-21', until: '2025-05-22' });
-    expect(await warehouseRows('SELECT DATE, STORE, STREAMS FROM RAW.DISTROKID_STREAMS_DAILY ORDER BY STORE, DATE')).toEqual([
+    expect(await warehouseRows('SELECT DATE, STORE, STREAMS FROM RAW.DISTROKID_STREAMS_DAILY WHERE ITEM_TYPE IS NULL ORDER BY STORE, DATE')).toEqual([
       [d('2025-05-21'), 'applemusic', 37n],
       [d('2025-05-22'), 'applemusic', 29n],
       [d('2025-05-21'), 'spotify', 140n],
@@ -177,7 +209,8 @@ describe('distrokid job with a valid session (real Chromium)', () => {
     site.challenges = 2;
     const { result } = await run();
     expect(result.manifest.io.distrokid_challenges).toBe(2);
-    expect(result.manifest.tables['distrokid/streams_daily'].rows).toBe(12);
+    // 6 days × 2 stores for the account and for each of the 3 items.
+    expect(result.manifest.tables['distrokid/streams_daily'].rows).toBe(48);
   });
 
   test('the login command saves a session the job can use', async () => {
@@ -193,6 +226,61 @@ describe('distrokid job with a valid session (real Chromium)', () => {
     expect(fs.statSync(where).mode & 0o777).toBe(0o600);
     const { result } = await run();
     expect(result.manifest.tables['distrokid/earnings'].rows).toBe(7);
+  });
+});
+
+describe("DistroKid's own empty and error states (real Chromium)", () => {
+  test('a chart in its "No data available" state lands nothing for that page; the other stores, items and earnings land', async () => {
+    saveSession();
+    site.chartStates.set('applemusic', 'isEmpty');
+    site.chartStates.set('streams:70000002', 'error');
+    site.chartStates.set('streams:80000042', 'data.error');
+    const { result, log } = await run();
+    expect(await warehouseRows(`SELECT STORE, COALESCE(ITEM_ID, 'account'), COUNT(*) FROM RAW.DISTROKID_STREAMS_DAILY GROUP BY ALL ORDER BY 1, 2`)).toEqual([
+      ['applemusic', '70000001', 6n],
+      ['applemusic', '70000002', 6n],
+      ['applemusic', '80000042', 6n],
+      ['spotify', '70000001', 6n],
+      ['spotify', 'account', 6n],
+    ]);
+    expect(result.manifest.tables['distrokid/earnings'].rows).toBe(7);
+    expect(result.manifest.io.distrokid_charts_without_data).toBe(3);
+    const ignored = result.manifest.inputs.filter((i) => i.status === 'ignored').map((i) => [i.name, i.reason]);
+    expect(ignored).toEqual([
+      ['distrokid:stats-streams-track-70000002', expect.stringMatching(/"No data available" state \(error: "Unable to load stats"\)/)],
+      ['distrokid:stats-streams-album-80000042', expect.stringMatching(/\(data\.error: "timeout"\)/)],
+      ['distrokid:stats-applemusic', expect.stringMatching(/\(isEmpty: 1\)/)],
+    ]);
+    expect(log.text).toMatch(/DistroKid stats-applemusic: the daily chart is in its \\"No data available\\" state \(isEmpty: 1\).*the other pages still land/);
+    expect(log.entries().at(-1)).toMatchObject({ message: 'run succeeded', inputs_ignored: 3 });
+  });
+
+  test('an export whose every data line fails the field-count check is a changed format: exit 4 with artifacts, nothing committed', async () => {
+    saveSession();
+    site.tsv = { layout: '13', encoding: 'utf8', eol: '\r', unnamedField: true };
+    const error = await expectFailure(run());
+    expect(error.exitCode).toBe(ExitCode.sourceChanged);
+    expect(error.message).toMatch(/8 of 8 data lines do not have the header's 13 fields \(8 with 14\); the report's format changed/);
+    expect(await committed()).toEqual([]);
+    expect(fs.readdirSync(path.join(lake, 'error/distrokid/dk-run')).sort()).toEqual(['bank-details.html', 'bank-details.png', 'trace.zip']);
+  });
+
+  test('a header-only export lands no earnings with a warning; the streams land', async () => {
+    saveSession();
+    site.tsv = { layout: '13', encoding: 'utf8', eol: '\r', headerOnly: true };
+    const { result, log } = await run();
+    expect(result.manifest.tables['distrokid/earnings']?.rows ?? 0).toBe(0);
+    expect(result.manifest.tables['distrokid/streams_daily'].rows).toBe(48);
+    expect(log.text).toMatch(/earnings report DistroKid_1700000000_report\.tsv has a header and no data lines/);
+  });
+
+  test('per-item pages are bounded by max_tracks and max_albums; the rest are named in a warning', async () => {
+    saveSession();
+    const { result, log } = await run({ DISTROKID_MAX_TRACKS: '1', DISTROKID_MAX_ALBUMS: '0' });
+    expect(site.visits.filter((v) => /type=(track|album)/.test(v)).sort()).toEqual(['GET /stats/?type=track&id=70000001&data=applemusic', 'GET /stats/?type=track&id=70000001&data=streams']);
+    expect(result.manifest.io).toMatchObject({ distrokid_tracks_not_read: 1, distrokid_albums_not_read: 1 });
+    expect(log.text).toContain('reading the stats pages of 1 of 2 tracks ([distrokid] max_tracks = 1); not read this run: 70000002');
+    expect(log.text).toContain('reading the stats pages of 0 of 1 albums ([distrokid] max_albums = 0); not read this run: 80000042');
   });
 });
 

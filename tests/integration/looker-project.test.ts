@@ -85,6 +85,10 @@ test('the model: every explore and join names a view, and every join key exists 
     }
   }
   expect(Object.keys(model.explore!.streams.join!).sort()).toEqual(['songs', 'users']);
+  // streams_daily mixes three grains: the explore shows account totals unless a person asks otherwise.
+  const streamsDaily = model.explore!.streams_daily as { always_filter?: { filters?: unknown } };
+  expect(JSON.stringify(streamsDaily.always_filter)).toContain('item_type');
+  expect(read('soundlake.model.lkml')).toContain('filters: [streams_daily.item_type: "NULL"]');
 });
 
 test('every dashboard element refers to an explore of the model and to fields it offers', () => {

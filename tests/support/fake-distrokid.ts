@@ -29,6 +29,10 @@ export interface TsvOptions {
   dropColumn?: string;
   /** Puts text where an amount belongs (line 3's earnings): the format changed. */
   nonNumericEarnings?: boolean;
+  /** Every data line carries one more field than the header names (a column added without its header). */
+  unnamedField?: boolean;
+  /** The header line only: an account without sales. */
+  headerOnly?: boolean;
 }
 
 /**
@@ -95,7 +99,8 @@ export function earningsTsv(options: TsvOptions): Buffer {
   if (options.extraColumn) columns = [...columns, ['Promo Code', (r) => r.promo]];
   if (options.dropColumn) columns = columns.filter(([name]) => name !== options.dropColumn);
   const rows = REPORT_ROWS.map((r, i) => (options.nonNumericEarnings && i === 1 ? { ...r, earnings: 'n/a' } : r));
-  const lines = [columns.map(([name]) => name).join('\t'), ...rows.map((r) => columns.map(([, get]) => get(r)).join('\t'))];
+  const data = options.headerOnly ? [] : rows.map((r) => columns.map(([, get]) => get(r)).join('\t') + (options.unnamedField ? '\tUSD' : ''));
+  const lines = [columns.map(([name]) => name).join('\t'), ...data];
   const text = lines.join(options.eol) + options.eol;
   return options.encoding === 'utf8' ? Buffer.from(text, 'utf8') : windows1252(text);
 }
@@ -106,6 +111,27 @@ const STATS_PAGES: Record<string, string> = {
   applemusic: fs.readFileSync(fixturePath('distrokid', 'stats-applemusic.html'), 'utf8'),
 };
 
+/**
+ * A track's or album's own stats page (`?type=track&id=…` / `?type=album&id=…`): the store's page
+ * with every stream count multiplied by the item's share, rounded down. Ids are the pickers' options.
+ */
+export const ITEM_SHARES: Record<string, number> = { '70000001': 0.5, '70000002': 0.25, '80000042': 0.25 };
+
+/** The states the real page's script draws as "No data available" (its test, in the chart's JSON). */
+export type ChartState = 'isEmpty' | 'error' | 'data.error';
+
+function scaleCounts(html: string, share: number): string {
+  return html.replace(/("column-1": ?|"value":)(\d+)/g, (_m, key: string, n: string) => `${key}${Math.floor(Number(n) * share)}`);
+}
+
+/** The page's daily chart in one of its empty or error states (the amCharts config or chartData.last365days). */
+function chartInState(html: string, state: ChartState): string {
+  const marker = state === 'isEmpty' ? '"isEmpty": 1' : state === 'error' ? '"error": "Unable to load stats"' : '"data": {"error": "timeout"}';
+  const trend = 'AmCharts.makeChart("trend365day",\n{';
+  if (html.includes(trend)) return html.replace(trend, `${trend}${marker}, `);
+  return html.replace('"last365days":{"isEmpty":0,', `"last365days":{${state === 'isEmpty' ? marker : `${marker},"isEmpty":0`},`);
+}
+
 export class FakeDistrokid extends LoopbackService {
   private readonly sessions = new Set<string>();
   private readonly pending = new Set<string>();
@@ -113,6 +139,8 @@ export class FakeDistrokid extends LoopbackService {
   redesigned?: 'stats' | 'bank';
   /** Challenge pages served before the real one, on every stats page request. */
   challenges = 0;
+  /** Stats pages whose daily chart is in an empty or error state, by `data` (account) or `data:id` (item). */
+  readonly chartStates = new Map<string, ChartState>();
   /** The real 2026 export: 13 columns, UTF-8, CR-only line ends. */
   tsv: TsvOptions = { layout: '13', encoding: 'utf8', eol: '\r' };
   readonly visits: string[] = [];
@@ -179,8 +207,17 @@ export class FakeDistrokid extends LoopbackService {
           return html(503, '<!doctype html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>');
         }
         const data = url.searchParams.get('data') ?? 'streams';
-        const stats = STATS_PAGES[data];
+        let stats = STATS_PAGES[data];
         if (!stats) return html(404, page('Not found', 'no such store'));
+        const type = url.searchParams.get('type') ?? 'all';
+        const id = url.searchParams.get('id') ?? '';
+        if (type !== 'all') {
+          const share = ITEM_SHARES[id];
+          if ((type !== 'track' && type !== 'album') || share === undefined) return html(404, page('Not found', 'no such item'));
+          stats = scaleCounts(stats, share);
+        }
+        const state = this.chartStates.get(type === 'all' ? data : `${data}:${id}`);
+        if (state) stats = chartInState(stats, state);
         // A redesign: another picker and the chart under another name.
         if (this.redesigned === 'stats') return html(200, stats.replace(/trendingDownloadsorStreams/g, 'storePickerV2').replace(/trend365day/g, 'dailyTrendV2'));
         return html(200, stats);

@@ -81,10 +81,21 @@ export function handMadeDistrokidLake(lake: string): void {
   ]);
   // The same report downloaded again by a later run: the views count each row once.
   put(lake, 'raw/distrokid/earnings/year=2024/month=09/day=02/earnings_r2_00000.csv.gz', [HEADER, e('h3', '2024-05-01', 'Spotify', 'Nova', 'SE', 200, 2.0, 'r2')]);
+  // Written before per-track streams existed (no item columns): account rows.
   put(lake, 'raw/distrokid/streams_daily/year=2024/month=06/day=01/streams_daily_r1_00000.csv.gz', [
     'date,store,artist,track,streams,_run_id,_extracted_at',
     '2024-06-01,"spotify","Nova",,80,"r1",2024-09-01T00:00:00Z',
     '2024-06-01,"all","Nova",,120,"r1",2024-09-01T00:00:00Z',
+    '2024-06-02,"spotify","Nova",,60,"r1",2024-09-01T00:00:00Z',
+  ]);
+  // A later run's snapshot, one file: 2024-06-02 revised (replaces r1's row), and two tracks' rows
+  // and an album's, which are part of those totals (never added to them).
+  put(lake, 'raw/distrokid/streams_daily/year=2024/month=09/day=03/streams_daily_r3_00000.csv.gz', [
+    'date,store,artist,track,streams,item_type,item_id,album,isrc,upc,_run_id,_extracted_at',
+    '2024-06-02,"spotify","Nova",,65,,,,,,"r3",2024-09-03T00:00:00Z',
+    '2024-06-02,"spotify","Nova","Nova - Midnight Échos - Single",40,"track","70000001",,"QZAAA2500001",,"r3",2024-09-03T00:00:00Z',
+    '2024-06-02,"spotify","Nova","Nova - First Light",25,"track","70000002",,"QZAAA2500009","198000000042","r3",2024-09-03T00:00:00Z',
+    '2024-06-02,"spotify","Nova",,25,"album","80000002","Nova - First Light",,"198000000042","r3",2024-09-03T00:00:00Z',
   ]);
 }
 

@@ -29,8 +29,31 @@ export const statsPage = (data: string): PageSpec & { path: string } => ({
   name: `stats-${data}`,
   path: `/stats/?type=all&data=${encodeURIComponent(data)}`,
   markers: [STORE_PICKER],
-  textMarkers: [data === 'applemusic' ? 'var chartData' : 'AmCharts.makeChart("trend365day"'],
+  textMarkers: [dailyChartMarker(data)],
 });
+const dailyChartMarker = (data: string) => (data === 'applemusic' ? 'var chartData' : 'AmCharts.makeChart("trend365day"');
+
+/** The track and album pickers of the stats pages: `<option id="{DistroKid id}" value="{ISRC}" upc="…">`. */
+export const TRACK_PICKER = '.trendingFilterTracks';
+export const ALBUM_PICKER = '.trendingFilterAlbums';
+
+/** One track or album of a picker. */
+export interface PickerItem {
+  type: 'track' | 'album';
+  /** DistroKid's id (the option's id attribute). */
+  id: string;
+  /** The option's value: the ISRC on the track picker. */
+  value: string;
+  upc: string | null;
+  /** The label as shown ("Artist - Title - Single"), whitespace collapsed. */
+  label: string;
+}
+
+/** The stats page of one track or album for one store, as the pickers link it. */
+export function itemStatsPage(item: PickerItem, data: string): PageSpec & { path: string } {
+  const query = new URLSearchParams({ type: item.type, id: item.id, ...(item.upc ? { upc: item.upc } : {}), data });
+  return { name: `stats-${data}-${item.type}-${item.id}`, path: `/stats/?${query.toString()}`, markers: [STORE_PICKER], textMarkers: [dailyChartMarker(data)] };
+}
 export const bankPage: PageSpec & { path: string } = { name: 'bank', path: '/bank/', markers: ['a[href="/bank/details/"]'] };
 export const bankDetailsPage: PageSpec = { name: 'bank-details', markers: ['div[onclick^="downloadBank"]'] };
 
@@ -90,6 +113,17 @@ export class Dashboard {
   /** Option values of a select, in page order; empty when the page has none. */
   async optionValues(selector: string): Promise<string[]> {
     return this.page.locator(`${selector} option`).evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
+  }
+
+  /** The tracks or albums a picker lists (options with an id; the "Select track..." prompt has none). */
+  async pickerItems(selector: string, type: PickerItem['type']): Promise<PickerItem[]> {
+    const options = await this.page.locator(`${selector} option`).evaluateAll((nodes) =>
+      nodes.map((o) => {
+        const e = o as unknown as { id: string; value: string; textContent: string | null; getAttribute(name: string): string | null };
+        return { id: e.id, value: e.value, upc: e.getAttribute('upc'), label: (e.textContent ?? '').replace(/\s+/g, ' ').trim() };
+      }),
+    );
+    return options.filter((o) => /^[A-Za-z0-9_-]+$/.test(o.id)).map((o) => ({ type, id: o.id, value: o.value.trim(), upc: o.upc?.trim() || null, label: o.label }));
   }
 
   /** Screenshot, HTML and the Playwright trace of the failing moment, under error/distrokid/{run}/. */

@@ -15,6 +15,9 @@ export interface DistrokidSettings {
   session: { storeUrl: string; key: string };
   challengeAttempts: number;
   challengeBackoffMs: number;
+  /** Tracks and albums whose own stats pages are read, per run (each costs one page per store). */
+  maxTracks: number;
+  maxAlbums: number;
   browser: BrowserSettings;
 }
 
@@ -46,6 +49,8 @@ export function readDistrokidSettings(config: Config): DistrokidSettings {
     session: sessionLocation(config),
     challengeAttempts: config.int('distrokid', 'challenge_attempts', { min: 1, max: 20 }),
     challengeBackoffMs: config.int('distrokid', 'challenge_backoff_ms', { min: 1, max: 600_000, unit: 'milliseconds' }),
+    maxTracks: config.int('distrokid', 'max_tracks', { min: 0, max: 1000 }),
+    maxAlbums: config.int('distrokid', 'max_albums', { min: 0, max: 1000 }),
     browser: readBrowserSettings(config),
   };
 }
