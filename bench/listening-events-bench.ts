@@ -16,9 +16,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateListeningEvents } from '../src/generate/listening-events-generator';
-import { listeningEventsJob } from '../src/jobs/listening-events';
-import type { RunManifest } from '../src/lake/manifest';
-import { runJob } from '../src/run/run-job';
+import { listeningEventsJob } from '../src/jobs/listening-events/listening-events-job';
+import type { RunManifest } from '../src/run/run-package';
+import { runJob } from '../src/runner/run-job';
 import { runDuckdbPeer } from './duckdb-peer';
 
 interface ChildResult {

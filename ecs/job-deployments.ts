@@ -1,6 +1,6 @@
 /**
  * How each job runs on ECS: size, schedule, image, secrets and settings. One row per job of
- * src/jobs/registry.ts (a test checks both lists match and that every command parses).
+ * src/runner/job-registry.ts (a test checks both lists match and that every command parses).
  */
 export type SpotifySecret = 'spotifyClientId' | 'spotifyClientSecret' | 'spotifyRefreshToken';
 

@@ -8,7 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EXIT_CODE_MEANINGS } from '../src/core/errors';
-import { METRICS_NAMESPACE, RUN_METRICS } from '../src/run/run-metrics';
+import { METRICS_NAMESPACE, RUN_METRICS } from '../src/runner/run-metrics';
 import type { DeploySettings } from './deploy-settings';
 import { CONTAINER } from './job-tasks';
 import { JOB_DEPLOYMENTS, pascal } from './job-deployments';

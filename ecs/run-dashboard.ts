@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { METRICS_NAMESPACE, RUN_METRICS } from '../src/run/run-metrics';
+import { METRICS_NAMESPACE, RUN_METRICS } from '../src/runner/run-metrics';
 import { JOB_DEPLOYMENTS } from './job-deployments';
 
 /** A small CloudWatch dashboard of the run metrics: one graph per figure, one line per job. */

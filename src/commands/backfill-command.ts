@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { dateOption } from '../core/dates';
 import { ConfigError } from '../core/errors';
-import { findJob, JOBS } from '../jobs/registry';
-import { backfillPlan, canBackfill } from '../run/backfill-plan';
+import { findJob, JOBS } from '../runner/job-registry';
+import { backfillPlan, canBackfill } from '../runner/backfill-plan';
 
 export function addBackfillPlanCommand(program: Command): void {
   program

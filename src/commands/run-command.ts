@@ -1,13 +1,13 @@
-import { describeRun } from '../run/run-report';
+import { describeRun } from '../runner/run-report';
 import type { Command } from 'commander';
 import { dateOption } from '../core/dates';
 import { loadConfig } from '../core/config';
 import { ConfigError, EXIT_CODE_MEANINGS, ExitCode, exitCodeOf } from '../core/errors';
-import { findJob, JOBS, type JobEntry } from '../jobs/registry';
-import { resumeJob } from '../run/resume-job';
-import { emitRunMetrics, metricsMode } from '../run/run-metrics';
+import { findJob, JOBS, type JobEntry } from '../runner/job-registry';
+import { resumeJob } from '../runner/resume-job';
+import { emitRunMetrics, metricsMode } from '../runner/run-metrics';
 import { parseShard, type Shard } from '../run/shard';
-import type { RunOptions } from '../run/run-job';
+import { runRegistered, type RunOptions } from '../runner/run-job';
 
 /** Runs `fn` with an AbortSignal that SIGTERM (ECS stopping the task) and SIGINT (Ctrl-C) fire. */
 export async function withAbortOnSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -61,7 +61,7 @@ export function addRunCommand(program: Command): void {
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
       try {
-        const result = await withAbortOnSignals((signal) => job.run({ ...options, signal }));
+        const result = await withAbortOnSignals((signal) => runRegistered(job, { ...options, signal }));
         // A person at a terminal gets the whole story; a scheduler's logs have the manifest.
         if (process.stdout.isTTY) console.log(describeRun(result.manifest, result.manifestUrl));
         if (emf) await emitRunMetrics({ job: job.name, exitCode: ExitCode.ok, seconds: seconds(), manifest: result.manifest });

@@ -7,7 +7,7 @@ import { textTable } from '../core/text-table';
 import { configureS3 } from '../connections/s3';
 import { configureSnowflake, readSnowflakeSettings, snowflakeRunner } from '../connections/snowflake';
 import { openStore } from '../lake/open-store';
-import { readRunSettings } from '../run/run-settings';
+import { readRunSettings } from '../runner/run-settings';
 import { applyMigration, planMigration } from '../snowflake/migrate';
 import { snsSubscriber } from '../snowflake/sns-policy';
 import { pipeStatuses } from '../snowflake/pipe-status';

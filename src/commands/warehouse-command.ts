@@ -5,7 +5,7 @@ import { lakeFlag, loadConfig } from '../core/config';
 import { csvTable, textTable } from '../core/text-table';
 import { configureS3 } from '../connections/s3';
 import { openStore } from '../lake/open-store';
-import { readRunSettings } from '../run/run-settings';
+import { readRunSettings } from '../runner/run-settings';
 import { ALL_TABLES } from '../tables/all-tables';
 import { buildWarehouse, queryWarehouse } from '../warehouse/duckdb-warehouse';
 

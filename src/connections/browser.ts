@@ -2,7 +2,24 @@ import type { Browser } from 'playwright-core';
 import { PermanentError } from '../core/errors';
 import { closeAtExit } from './connection';
 import { findBrowser, HOW_TO_INSTALL_BROWSER } from './find-browser';
-import type { BrowserSettings } from '../sources/distrokid/distrokid-settings';
+import type { Config } from '../core/config';
+
+/** The [browser] settings: which Chromium, how it runs, how long a page may take. */
+export interface BrowserSettings {
+  executablePath: string;
+  headless: boolean;
+  noSandbox: boolean;
+  timeoutMs: number;
+}
+
+export function readBrowserSettings(config: Config): BrowserSettings {
+  return {
+    executablePath: config.string('browser', 'executable_path'),
+    headless: config.bool('browser', 'headless'),
+    noSandbox: config.bool('browser', 'no_sandbox'),
+    timeoutMs: config.int('browser', 'timeout_ms', { min: 1000, max: 600_000, unit: 'milliseconds' }),
+  };
+}
 
 /**
  * Flags for Chromium in a container with no network beyond its targets: no background traffic,

@@ -1,4 +1,4 @@
-import { parseManifest } from '../lake/manifest';
+import { parseManifest } from '../run/run-package';
 import type { Store } from '../lake/store';
 
 /** A job's last committed run, as the dashboard page shows it beside the data. */

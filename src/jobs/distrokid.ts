@@ -11,7 +11,7 @@ import { decodeReport, parseEarningsReport, type EarningsLine } from '../sources
 import { readSession, registerSessionSecrets } from '../sources/distrokid/session-store';
 import { dailyStreamsFromPage, type DailyStreams } from '../sources/distrokid/stats-page';
 import { earnings, streamsDaily } from '../tables/distrokid';
-import type { Job } from './job';
+import type { Job } from '../run/job';
 
 export type DistrokidRecord =
   | { kind: 'streams'; page: string; date: string; store: string; artist: string | null; item: PickerItem | null; streams: number }

@@ -3,7 +3,7 @@ import { ConfigError } from '../core/errors';
 import { parseSpotifyIds } from '../sources/spotify/spotify-ids';
 import { readSpotifySettings, type SpotifySettings } from '../sources/spotify/spotify-settings';
 import * as t from '../tables/spotify';
-import type { Job } from './job';
+import type { Job } from '../run/job';
 import { expandAlbums, stateIds } from './spotify-new-releases';
 import { spotifyClientFor } from './spotify/spotify-job-context';
 import { transformSpotify, type SpotifyRecord } from './spotify/spotify-records';

@@ -3,7 +3,7 @@ import { JsonShape } from '../core/json-shape';
 import { readSpotifySettings, type SpotifySettings } from '../sources/spotify/spotify-settings';
 import type { SpotifyClient } from '../sources/spotify/spotify-client';
 import * as t from '../tables/spotify';
-import type { Job } from './job';
+import type { Job } from '../run/job';
 import { referencedIds, spotifyClientFor } from './spotify/spotify-job-context';
 import { transformSpotify, type SpotifyRecord } from './spotify/spotify-records';
 import type { Album, Track } from '../sources/spotify/spotify-objects';

@@ -3,7 +3,7 @@ import { readSpotifySettings, type SpotifySettings } from '../sources/spotify/sp
 import { parseSpotifyIds } from '../sources/spotify/spotify-ids';
 import { SourceChangedError } from '../core/errors';
 import * as t from '../tables/spotify';
-import type { Job } from './job';
+import type { Job } from '../run/job';
 import { PlaylistNotFoundError, PlaylistRefusedError } from '../sources/spotify/spotify-client';
 import { referencedIds, spotifyClientFor } from './spotify/spotify-job-context';
 import { transformSpotify, type SpotifyRecord } from './spotify/spotify-records';

@@ -4,7 +4,7 @@ import { NeedsPersonError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { jsonRecord } from '../lake/json-record';
 import { landingErrorKey, manifestKey, packageKey, reasonKey } from '../lake/keys';
-import type { RunManifest } from '../lake/manifest';
+import type { RunManifest } from './run-package';
 import { openStore } from '../lake/open-store';
 import type { Store } from '../lake/store';
 import { clearStaging } from './commit-package';

@@ -4,7 +4,7 @@ import { killPoint } from '../core/kill-point';
 import type { Logger } from '../core/log';
 import { TaskPool } from '../core/task-pool';
 import { manifestKey, packageKey, stagingPrefix } from '../lake/keys';
-import { parseManifest, type RunManifest } from '../lake/manifest';
+import { parseManifest, type RunManifest } from './run-package';
 import { writeJobState } from '../lake/state';
 import type { Store } from '../lake/store';
 import { stagedFileGone } from './abandon-package';

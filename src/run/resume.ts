@@ -2,7 +2,7 @@ import * as fsp from 'node:fs/promises';
 import { exitCodeOf, messageOf, NeedsPersonError, SoundlakeError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { manifestKey, packageKey, packagePrefix, stagingRoot } from '../lake/keys';
-import { parseManifest, type RunManifest } from '../lake/manifest';
+import { parseManifest, type RunManifest } from './run-package';
 import type { Store } from '../lake/store';
 import { commitPackage, discardRun } from './commit-package';
 import { isVoidMarker, voidOrCommitted } from './commit-slots';

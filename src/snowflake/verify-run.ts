@@ -1,7 +1,7 @@
 import { cliCommand } from '../core/cli-name';
 import type { SqlRunner } from '../connections/snowflake';
 import { PermanentError } from '../core/errors';
-import type { RunManifest } from '../lake/manifest';
+import type { RunManifest } from '../run/run-package';
 import type { TableDef } from '../core/table';
 import { readCsvHeader } from '../lake/csv-header';
 import type { Store } from '../lake/store';

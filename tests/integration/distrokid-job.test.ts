@@ -10,7 +10,7 @@ import { expectFailure } from '../support/expect-failure';
 import { distrokidJob } from '../../src/jobs/distrokid';
 import { LocalStore } from '../../src/lake/local-store';
 import { openStore } from '../../src/lake/open-store';
-import { runJob, type RunOptions } from '../../src/run/run-job';
+import { runJob, type RunOptions } from '../../src/runner/run-job';
 import { distrokidLogin } from '../../src/sources/distrokid/distrokid-login';
 import { readDistrokidSettings } from '../../src/sources/distrokid/distrokid-settings';
 import { ALL_TABLES } from '../../src/tables/all-tables';

@@ -195,7 +195,7 @@ test('a package whose staged files are gone (expired, deleted) is no wedge: exit
     expect(stuck?.exitCode).toBe(ExitCode.needsPerson);
     expect(stuck?.message).toMatch(/run expired-run's package cannot be committed: its staged file .* is gone .*`npx soundlake resume listening-events --abandon expired-run`/);
   }
-  const { resumeJob } = await import('../../src/run/resume-job');
+  const { resumeJob } = await import('../../src/runner/resume-job');
   const { LogCapture } = await import('../support/log-capture');
   const [abandoned] = await resumeJob('listening-events', { abandon: 'expired-run', dotenvDir: null, logStream: new LogCapture(), env: { LAKE_URL: setup.lakeUrl, ...setup.env, RUN_LEASE_SECONDS: '1' } });
   // The manifest keeps the 3 published files; the rest are recorded as lost, with their rows.
@@ -331,10 +331,11 @@ test('a run id is refused by a second job and when reused; nothing is overwritte
   const setup = await freshS3Setup();
   await runListening(setup, { date: '2026-11-21', runId: 'shared-id' });
   const before = await committedRows(setup.lake);
-  const { findJob } = await import('../../src/jobs/registry');
+  const { findJob } = await import('../../src/runner/job-registry');
+  const { runRegistered } = await import('../../src/runner/run-job');
   const { LogCapture } = await import('../support/log-capture');
   const error = await failure(
-    findJob('spotify-playlist')!.run({
+    runRegistered(findJob('spotify-playlist')!, {
       runId: 'shared-id',
       dotenvDir: null,
       logStream: new LogCapture(),

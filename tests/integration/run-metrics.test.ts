@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunManifest } from '../../src/lake/manifest';
+import type { RunManifest } from '../../src/run/run-package';
 import { runCli } from '../support/cli-run';
 import { copyFixtures, fixturePath, tempDir } from '../support/temp-dir';
 

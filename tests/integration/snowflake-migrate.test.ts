@@ -3,7 +3,7 @@ import { closeAllConnections } from '../../src/connections/connection';
 import { configureSnowflake, readSnowflakeSettings, snowflakeRunner } from '../../src/connections/snowflake';
 import { loadConfig } from '../../src/core/config';
 import { col, csvColumns, defineTable, type TableDef } from '../../src/core/table';
-import type { RunManifest } from '../../src/lake/manifest';
+import type { RunManifest } from '../../src/run/run-package';
 import { LocalStore } from '../../src/lake/local-store';
 import { applyMigration, planMigration } from '../../src/snowflake/migrate';
 import { layoutMismatches, verifyRun } from '../../src/snowflake/verify-run';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { buildCli, builtCliArgs } from '../support/built-cli';
 import { generateListeningEvents, GENERATE_DEFAULTS } from '../../src/generate/listening-events-generator';
-import type { RunManifest } from '../../src/lake/manifest';
+import type { RunManifest } from '../../src/run/run-package';
 import { tempDir } from '../support/temp-dir';
 
 /**

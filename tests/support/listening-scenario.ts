@@ -3,10 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { configureS3, readS3Settings } from '../../src/connections/s3';
 import { loadConfig } from '../../src/core/config';
-import { listeningEventsJob } from '../../src/jobs/listening-events';
+import { listeningEventsJob } from '../../src/jobs/listening-events/listening-events-job';
 import { openStore } from '../../src/lake/open-store';
 import type { Store } from '../../src/lake/store';
-import { runJob, type RunOptions, type RunResult } from '../../src/run/run-job';
+import { runJob, type RunOptions, type RunResult } from '../../src/runner/run-job';
 import { LogCapture } from './log-capture';
 import { fixturePath } from './temp-dir';
 

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { configureS3, readS3Settings } from '../../src/connections/s3';
 import { loadConfig } from '../../src/core/config';
-import type { Job } from '../../src/jobs/job';
+import type { Job } from '../../src/run/job';
 import { openStore } from '../../src/lake/open-store';
-import { runJob, type RunOptions, type RunResult } from '../../src/run/run-job';
+import { runJob, type RunOptions, type RunResult } from '../../src/runner/run-job';
 import { ALL_TABLES } from '../../src/tables/all-tables';
 import { buildWarehouse, queryWarehouse } from '../../src/warehouse/duckdb-warehouse';
 import { FakeSpotify } from './fake-spotify';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { envVarName, loadConfig } from '../../src/core/config';
 import { ConfigError, ExitCode } from '../../src/core/errors';
-import { readRunSettings } from '../../src/run/run-settings';
+import { readRunSettings } from '../../src/runner/run-settings';
 import { readS3Settings } from '../../src/connections/s3';
 import { tempDir } from '../support/temp-dir';
 

@@ -14,8 +14,8 @@ import { envVarName } from '../../src/core/config';
 import { EXIT_CODE_MEANINGS } from '../../src/core/errors';
 import { OTHER_ENV_VARS } from '../../src/core/env-vars';
 import { SECRET_ENV_VARS } from '../../src/core/secrets';
-import { JOBS } from '../../src/jobs/registry';
-import { backfillPlan } from '../../src/run/backfill-plan';
+import { JOBS } from '../../src/runner/job-registry';
+import { backfillPlan } from '../../src/runner/backfill-plan';
 import { runCli } from '../support/cli-run';
 import { tempDir } from '../support/temp-dir';
 

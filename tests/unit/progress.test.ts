@@ -1,5 +1,5 @@
 import { createLogger } from '../../src/core/log';
-import { Progress } from '../../src/run/progress';
+import { Progress } from '../../src/runner/progress';
 import { LogCapture } from '../support/log-capture';
 
 describe('progress', () => {

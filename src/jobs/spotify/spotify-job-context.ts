@@ -1,4 +1,4 @@
-import { configureSpotify, spotifyTokens } from '../../connections/spotify';
+import { configureSpotify, spotifyTokens } from '../../sources/spotify/spotify-connection';
 import type { RunContext } from '../../run/run-context';
 import { SpotifyApi } from '../../sources/spotify/spotify-api';
 import { SpotifyClient } from '../../sources/spotify/spotify-client';

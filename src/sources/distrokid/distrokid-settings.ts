@@ -1,13 +1,7 @@
 import * as path from 'node:path';
 import type { Config } from '../../core/config';
+import { readBrowserSettings, type BrowserSettings } from '../../connections/browser';
 import { sessionKey } from '../../lake/keys';
-
-export interface BrowserSettings {
-  executablePath: string;
-  headless: boolean;
-  noSandbox: boolean;
-  timeoutMs: number;
-}
 
 export interface DistrokidSettings {
   baseUrl: string;
@@ -19,15 +13,6 @@ export interface DistrokidSettings {
   maxTracks: number;
   maxAlbums: number;
   browser: BrowserSettings;
-}
-
-export function readBrowserSettings(config: Config): BrowserSettings {
-  return {
-    executablePath: config.string('browser', 'executable_path'),
-    headless: config.bool('browser', 'headless'),
-    noSandbox: config.bool('browser', 'no_sandbox'),
-    timeoutMs: config.int('browser', 'timeout_ms', { min: 1000, max: 600_000, unit: 'milliseconds' }),
-  };
 }
 
 /** The session file's place: [distrokid] session_url, or {lake}/_sessions/distrokid.json. */

@@ -3,13 +3,13 @@ import { ConfigError } from '../core/errors';
 import { createLogger } from '../core/log';
 import { configureS3 } from '../connections/s3';
 import { isValidRunId, manifestKey, newRunId, packageKey } from '../lake/keys';
-import { parseManifest, type RunManifest } from '../lake/manifest';
+import { parseManifest, type RunManifest } from '../run/run-package';
 import { openStore } from '../lake/open-store';
-import { abandonPackage } from './abandon-package';
-import { isVoidMarker } from './commit-slots';
-import { JobLease } from './job-lease';
-import { resumePackages } from './resume';
-import { scopeOf, type Shard } from './shard';
+import { abandonPackage } from '../run/abandon-package';
+import { isVoidMarker } from '../run/commit-slots';
+import { JobLease } from '../run/job-lease';
+import { resumePackages } from '../run/resume';
+import { scopeOf, type Shard } from '../run/shard';
 import { readRunSettings } from './run-settings';
 
 export interface ResumeOptions {

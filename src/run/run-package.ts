@@ -1,6 +1,6 @@
-import type { HousekeepingStep } from '../run/housekeeping';
-import type { InputRecord } from '../run/input-ledger';
-import type { WrittenFile } from './partitioned-writer';
+import type { HousekeepingStep } from './housekeeping';
+import type { InputRecord } from './input-ledger';
+import type { WrittenFile } from '../lake/partitioned-writer';
 
 /**
  * A run package: everything a run will make visible, written durably before the first of it is.

@@ -6,7 +6,7 @@ import type { Store } from '../../lake/store';
 import type { RunContext } from '../../run/run-context';
 import type { ShapedBatch } from '../../run/shaped-batch';
 import type { MainMessage, WorkerMessage } from './landing-worker-protocol';
-import { localBytes, settleLandingFile, startLandingFile, type LandingFile } from './read-landing-file';
+import { localBytes, settleLandingFile, startLandingFile, type LandingFile } from '../../sources/listening-events/read-landing-file';
 
 /**
  * A worker's V8 heap limits (MiB). Its live data is one chunk's records and the batches not yet

@@ -6,12 +6,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { exitCodeOf, messageOf } from '../../core/errors';
-import { transformListeningRecord } from '../../jobs/listening-events';
+import { transformListeningRecord } from './listening-events-job';
 import { RowShaper } from '../../run/row-shaper';
 import { ShapedBatchBuilder } from '../../run/shaped-batch';
 import { listeningTables } from '../../tables/listening';
 import type { FileTask, MainMessage, WorkerMessage } from './landing-worker-protocol';
-import { parseLandingFile } from './read-landing-file';
+import { parseLandingFile } from '../../sources/listening-events/read-landing-file';
 
 /** Batches posted and not yet acknowledged before the worker waits. */
 const WINDOW = 4;

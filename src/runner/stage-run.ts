@@ -2,12 +2,12 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { AbortedError } from '../core/errors';
 import { killPoint } from '../core/kill-point';
-import type { Job } from '../jobs/job';
+import type { Job } from '../run/job';
 import { stagingKey } from '../lake/keys';
 import { PartitionedWriter, type WrittenFile } from '../lake/partitioned-writer';
 import { Progress } from './progress';
-import type { RunContext } from './run-context';
-import { RowSink } from './row-sink';
+import type { RunContext } from '../run/run-context';
+import { RowSink } from '../run/row-sink';
 import type { RunSettings } from './run-settings';
 
 export interface StagePlan {

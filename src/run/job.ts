@@ -1,7 +1,7 @@
 import type { Config } from '../core/config';
 import type { TableDef } from '../core/table';
-import type { RowEmitter } from '../run/row-emitter';
-import type { RunContext } from '../run/run-context';
+import type { RowEmitter } from './row-emitter';
+import type { RunContext } from './run-context';
 
 /**
  * A job is data, not a subclass: the runner composes these parts; only the lake knows about S3.

@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors';
-import type { JobEntry } from '../jobs/registry';
+import type { JobEntry } from './job-registry';
 
 /** One item of the backfill state machine's `$.items`: the job, and the command its task runs. */
 export interface BackfillItem {

@@ -1,13 +1,15 @@
-import { runJob, type RunOptions, type RunResult } from '../run/run-job';
 import type { TableDef } from '../core/table';
-import type { Job } from './job';
-import { distrokidJob } from './distrokid';
-import { listeningEventsJob } from './listening-events';
-import { spotifyArtistsJob } from './spotify-artists';
-import { spotifyNewReleasesJob } from './spotify-new-releases';
-import { spotifyPlaylistJob } from './spotify-playlist';
+import type { Job } from '../run/job';
+import { distrokidJob } from '../jobs/distrokid';
+import { listeningEventsJob } from '../jobs/listening-events/listening-events-job';
+import { spotifyArtistsJob } from '../jobs/spotify-artists';
+import { spotifyNewReleasesJob } from '../jobs/spotify-new-releases';
+import { spotifyPlaylistJob } from '../jobs/spotify-playlist';
 
-/** A registered job with its types closed over, so the CLI can list and run any of them. */
+/**
+ * A registered job, its config and record types hidden, so the CLI can list any of them and hand
+ * any of them to the runner (`runRegistered`) or to a command: `entry.use((job) => …)`.
+ */
 export interface JobEntry {
   name: string;
   description: string;
@@ -16,7 +18,7 @@ export interface JobEntry {
   shardable: boolean;
   /** `--since`/`--until` choose its inputs by day. */
   dated: boolean;
-  run(options: RunOptions): Promise<RunResult>;
+  use<T>(f: <C, R>(job: Job<C, R>) => T): T;
 }
 
 function register<C, R>(job: Job<C, R>): JobEntry {
@@ -26,7 +28,7 @@ function register<C, R>(job: Job<C, R>): JobEntry {
     tables: job.tables,
     shardable: job.shardable === true,
     dated: job.dated === true,
-    run: (options) => runJob(job, { allJobs: JOBS.map((j) => j.name), ...options }),
+    use: (f) => f(job),
   };
 }
 

@@ -8,24 +8,25 @@ import { ConfigError, LeaseHeldError, messageOf, NeedsPersonError, SoundlakeErro
 import { killPoint } from '../core/kill-point';
 import { createLogger, type Logger } from '../core/log';
 import { configureS3 } from '../connections/s3';
-import type { Job } from '../jobs/job';
+import type { Job } from '../run/job';
+import { JOBS, type JobEntry } from './job-registry';
 import { isValidRunId, manifestKey, newRunId, packageKey, stagedPrivateKey, stagingKey } from '../lake/keys';
-import { buildPackage, type RunManifest } from '../lake/manifest';
+import { buildPackage, type RunManifest } from '../run/run-package';
 import { LocalStore } from '../lake/local-store';
 import { openStore } from '../lake/open-store';
 import { assertWritableFolder } from '../lake/writable-folder';
 import { readJobState } from '../lake/state';
 import type { Store } from '../lake/store';
-import { commitPackage, discardRun } from './commit-package';
-import { assertInputsUnchanged, type HousekeepingStep } from './housekeeping';
-import { InputLedger } from './input-ledger';
-import { IoCounters } from './io-counters';
-import { JobLease } from './job-lease';
-import { claimSlot, dropRedundantVoids, isVoidMarker, pruneSlots, settleSlots } from './commit-slots';
-import { collectAbandonedStaging, resumePackages } from './resume';
-import { JobState, secretFromEnv, type DateWindow, type RunContext } from './run-context';
+import { commitPackage, discardRun } from '../run/commit-package';
+import { assertInputsUnchanged, type HousekeepingStep } from '../run/housekeeping';
+import { InputLedger } from '../run/input-ledger';
+import { IoCounters } from '../run/io-counters';
+import { JobLease } from '../run/job-lease';
+import { claimSlot, dropRedundantVoids, isVoidMarker, pruneSlots, settleSlots } from '../run/commit-slots';
+import { collectAbandonedStaging, resumePackages } from '../run/resume';
+import { JobState, secretFromEnv, type DateWindow, type RunContext } from '../run/run-context';
 import { readRunSettings, type RunSettings } from './run-settings';
-import { scopeOf, type Shard } from './shard';
+import { scopeOf, type Shard } from '../run/shard';
 import { stageRun } from './stage-run';
 import { jsonRecord } from '../lake/json-record';
 
@@ -224,6 +225,11 @@ async function commitRun(lake: Store, pkg: RunManifest, settings: RunSettings, l
  * the housekeeping) is durable, and a package is only ever finished, never extracted again
  * (docs/exactly-once-protocol.md).
  */
+/** Runs a registered job; every job's name is known, so an explicit run id used by another job is refused. */
+export function runRegistered(entry: JobEntry, options: RunOptions): Promise<RunResult> {
+  return entry.use((job) => runJob(job, { allJobs: JOBS.map((j) => j.name), ...options }));
+}
+
 export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Promise<RunResult> {
   const { settings, jobConfig, runId, logicalDate, window } = prepare(job, options);
   const run: RunIdentity = {

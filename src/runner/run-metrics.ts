@@ -1,5 +1,5 @@
 import type { Config } from '../core/config';
-import type { RunManifest } from '../lake/manifest';
+import type { RunManifest } from '../run/run-package';
 
 /** CloudWatch namespace of the run metrics; the deployment's alarms and dashboard read it. */
 export const METRICS_NAMESPACE = 'soundlake';

@@ -1,6 +1,6 @@
-import { SpotifyTokens } from '../sources/spotify/spotify-tokens';
-import type { SpotifySettings } from '../sources/spotify/spotify-settings';
-import { lazyConnection } from './connection';
+import { SpotifyTokens } from './spotify-tokens';
+import type { SpotifySettings } from './spotify-settings';
+import { lazyConnection } from '../../connections/connection';
 
 let settings: SpotifySettings | undefined;
 

@@ -1,5 +1,5 @@
 import type { ShapedBatch } from '../../run/shaped-batch';
-import type { LandingOutcome } from './read-landing-file';
+import type { LandingOutcome } from '../../sources/listening-events/read-landing-file';
 
 /** One landing file for a worker: a local copy of exactly the listed version. */
 export interface FileTask {

@@ -1,4 +1,4 @@
-import type { RunManifest } from '../lake/manifest';
+import type { RunManifest } from '../run/run-package';
 
 const n = (value: number) => value.toLocaleString('en-US');
 
