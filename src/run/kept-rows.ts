@@ -64,11 +64,6 @@ export class KeptRows {
     private readonly memoryBytes = 16 * 1024 * 1024,
   ) {}
 
-  /** Rows added so far (superseded ones included). */
-  get added(): number {
-    return this.seq;
-  }
-
   /** Runs written to disk so far. */
   get spilledRuns(): number {
     return this.runs.length;

@@ -1,6 +1,6 @@
 import { formatRow } from '../core/csv-row';
 import { coerceRow, validateRow, type ColumnChecks } from '../core/row-validation';
-import { columnIndex, rejectsTable, rowOf, type ColumnType, type RecordOf, type Row, type TableDef } from '../core/table';
+import { columnIndex, qualifiedName, rejectsTable, rowOf, type ColumnType, type RecordOf, type Row, type TableDef } from '../core/table';
 import type { Origin, RowEmitter } from './row-emitter';
 
 /**
@@ -24,7 +24,6 @@ interface TablePlan {
 }
 
 const asText = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
-export const tableId = (table: TableDef) => `${table.source}/${table.name}`;
 
 /**
  * Validates, coerces and serialises rows into `ShapedOp`s and hands each to `out`. The runner's
@@ -42,7 +41,7 @@ export class RowShaper implements Omit<RowEmitter, 'shapedBatch'> {
     let plan = this.plans.get(table);
     if (!plan) {
       plan = {
-        id: tableId(table),
+        id: qualifiedName(table),
         types: table.columns.map((c) => c.type),
         partitionIndex: table.partitionBy === null ? -1 : columnIndex(table, table.partitionBy),
         keyIndexes: table.dedupeWithinRun ? table.primaryKey.map((k) => columnIndex(table, k)) : [],

@@ -6,7 +6,7 @@ import type { PartitionedWriter } from '../lake/partitioned-writer';
 import type { Origin, RowEmitter } from './row-emitter';
 import type { InputLedger } from './input-ledger';
 import { KeptRows } from './kept-rows';
-import { RowShaper, tableId, type ShapedOp } from './row-shaper';
+import { RowShaper, type ShapedOp } from './row-shaper';
 import { REJECT, type ShapedBatch } from './shaped-batch';
 
 interface TablePlan {
@@ -56,7 +56,7 @@ export class RowSink implements RowEmitter {
     private readonly dedup: { spillDir: string; memoryBytes: number },
   ) {
     this.shaper = new RowShaper(logicalDate, (op) => this.shaped(op));
-    this.known = new Map(tables.map((t) => [tableId(t), t]));
+    this.known = new Map(tables.map((t) => [qualifiedName(t), t]));
   }
 
   /** The job's tables by `source/name`, for ops that name them. */

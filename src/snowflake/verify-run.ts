@@ -2,7 +2,7 @@ import { cliCommand } from '../core/cli-name';
 import type { SqlRunner } from '../connections/snowflake';
 import { PermanentError } from '../core/errors';
 import type { RunManifest } from '../run/run-package';
-import type { TableDef } from '../core/table';
+import { qualifiedName, type TableDef } from '../core/table';
 import { readCsvHeader } from '../lake/csv-header';
 import type { Store } from '../lake/store';
 import { LOAD_COLUMNS } from '../sql/column-types';
@@ -46,7 +46,7 @@ function rawFilesByTable(manifest: RunManifest): [TableDef, RunManifest['files']
   const byTable = new Map<string, RunManifest['files']>();
   for (const file of manifest.files.filter((f) => f.zone === 'raw')) byTable.set(file.table, [...(byTable.get(file.table) ?? []), file]);
   return [...byTable].map(([qualified, files]) => {
-    const table = ALL_TABLES.find((t) => `${t.source}/${t.name}` === qualified);
+    const table = ALL_TABLES.find((t) => qualifiedName(t) === qualified);
     if (!table) throw new PermanentError(`manifest names table ${qualified}, which this version of soundlake does not know`);
     return [table, files];
   });
@@ -82,7 +82,7 @@ export async function layoutMismatches(runner: SqlRunner, manifest: RunManifest,
 export async function verifyRun(runner: SqlRunner, manifest: RunManifest, mismatches: ReadonlyMap<string, string> = new Map()): Promise<FileCheck[]> {
   const checks: FileCheck[] = [];
   for (const [table, tableFiles] of rawFilesByTable(manifest)) {
-    const qualified = `${table.source}/${table.name}`;
+    const qualified = qualifiedName(table);
     const history = await runner.query(
       `SELECT FILE_NAME, STATUS, ROW_COUNT, FIRST_ERROR_MESSAGE, LAST_LOAD_TIME FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(` +
         `TABLE_NAME => 'RAW.${rawTableName(table)}', START_TIME => DATEADD(DAY, -14, CURRENT_TIMESTAMP()))) ORDER BY LAST_LOAD_TIME`,

@@ -1,4 +1,4 @@
-import { csvColumns, type TableDef } from '../core/table';
+import { csvColumns, qualifiedName, type TableDef } from '../core/table';
 import { partitionFilePattern } from '../lake/keys';
 import { rawTableName } from '../tables/all-tables';
 import { LOAD_COLUMNS } from './column-types';
@@ -9,7 +9,7 @@ export const pipeName = (table: TableDef) => `${rawTableName(table)}_PIPE`;
  * The folder a pipe watches, relative to the stage (which sits on {lake}/raw/, so Snowflake can
  * never see _staging/ or rejects/): its own table's, so no two pipes overlap.
  */
-export const pipePath = (table: TableDef) => `${table.source}/${table.name}/`;
+export const pipePath = (table: TableDef) => `${qualifiedName(table)}/`;
 /**
  * Only committed part files of this table, never a stray file. CREATE PIPE, usage notes: "Snowpipe
  * trims any path segments in the stage definition from the storage location and applies the
@@ -36,7 +36,7 @@ export function createPipe(table: TableDef, mode: 'if-not-exists' | 'replace' = 
   return [
     mode === 'replace' ? `CREATE OR REPLACE PIPE RAW.${pipeName(table)}` : `CREATE PIPE IF NOT EXISTS RAW.${pipeName(table)}`,
     '  AUTO_INGEST = TRUE',
-    `  COMMENT = 'soundlake: ${table.source}/${table.name}'`,
+    `  COMMENT = 'soundlake: ${qualifiedName(table)}'`,
     'AS',
     `${pipeCopy(table)};`,
   ].join('\n');

@@ -9,7 +9,7 @@ import { dataFilePattern } from '../lake/keys';
 import { materializeKpis } from '../sql/kpi-materialization';
 import { PermanentError, messageOf } from '../core/errors';
 import type { Logger } from '../core/log';
-import { csvColumns, type Column, type TableDef } from '../core/table';
+import { csvColumns, qualifiedName, type Column, type TableDef } from '../core/table';
 import { LocalStore } from '../lake/local-store';
 import { readCsvHeader } from '../lake/csv-header';
 import type { Store } from '../lake/store';
@@ -110,7 +110,7 @@ async function loadFile(connection: DuckDBConnection, lake: Store, key: string, 
   const known = csvColumns(table);
   const inFile = header.map((name) => {
     const column = known.find((c) => c.name === name);
-    if (!column) throw new PermanentError(`${lake.describe(key)} has column "${name}", which table ${table.source}/${table.name} does not define (its columns: ${known.map((c) => c.name).join(', ')})`);
+    if (!column) throw new PermanentError(`${lake.describe(key)} has column "${name}", which table ${qualifiedName(table)} does not define (its columns: ${known.map((c) => c.name).join(', ')})`);
     return column;
   });
   const names = inFile.map((c) => c.name.toUpperCase());

@@ -1,3 +1,4 @@
+import { qualifiedName } from '../../core/table';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -79,7 +80,7 @@ export async function* shapeInWorkers(
       const task = {
         id,
         name: file.name,
-        table: `${file.table.source}/${file.table.name}`,
+        table: qualifiedName(file.table),
         path: locals[id].path,
         size: locals[id].size,
         described: landing.describe(file.name),

@@ -1,3 +1,4 @@
+import { qualifiedName } from '../../core/table';
 /**
  * Worker thread of `[run] workers`: reads landing files the main thread hands it, one at a time,
  * and posts their rows validated and serialised (ShapedOps), a batch per chunk read. After WINDOW
@@ -36,7 +37,7 @@ port.on('message', (message: MainMessage) => {
 });
 
 async function shapeFile(task: FileTask): Promise<void> {
-  const table = listeningTables.find((t) => `${t.source}/${t.name}` === task.table)!;
+  const table = listeningTables.find((t) => qualifiedName(t) === task.table)!;
   const builder = new ShapedBatchBuilder();
   const shaper = new RowShaper(task.logicalDate, (op) => builder.add(op));
   current = task.id;

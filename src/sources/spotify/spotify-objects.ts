@@ -16,7 +16,6 @@ const maybeBoolean = maybe(z.boolean());
 const spotifyUrl = maybe(z.object({ spotify: maybeText })).transform((urls) => urls?.spotify ?? null);
 
 const artistRef = z.object({ id: maybeText, name: text });
-export type ArtistRef = z.output<typeof artistRef>;
 
 const artist = z
   .object({
@@ -252,7 +251,6 @@ export type AudioFeatures = z.output<typeof audioFeatures>;
 const idOnly = z.object({ id: text }).transform((o) => o.id);
 
 export const readArtist = (j: JsonShape, value: unknown, path: string): Artist => j.parse(artist, value, path);
-export const readSimpleTrack = (j: JsonShape, value: unknown, path: string): SimpleTrack => j.parse(simpleTrack, value, path);
 export const readTrack = (j: JsonShape, value: unknown, path: string): Track => j.parse(track, value, path);
 export const readAlbum = (j: JsonShape, value: unknown, path: string): Album => j.parse(album, value, path);
 export const readAudioFeatures = (j: JsonShape, value: unknown, path: string): AudioFeatures => j.parse(audioFeatures, value, path);
