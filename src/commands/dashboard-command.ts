@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { writeDashboard } from '../dashboard/write-dashboard';
-import { DEFAULT_WAREHOUSE, openLake } from './warehouse-command';
-
-/** Default folder of the dashboard page. */
-export const DEFAULT_DASHBOARD_DIR = 'dashboard';
+import { DEFAULT_DASHBOARD_DIR, DEFAULT_WAREHOUSE, openLake } from './local-lake';
 
 export function addDashboardCommand(program: Command): void {
   program

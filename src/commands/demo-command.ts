@@ -2,15 +2,14 @@ import { cliName } from '../core/cli-name';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { writeDashboard } from '../dashboard/write-dashboard';
-import { DEFAULT_DASHBOARD_DIR } from './dashboard-command';
 import { generateListeningEvents } from '../generate/listening-events-generator';
 import { listeningEventsJob } from '../jobs/listening-events/listening-events-job';
 import { runJob } from '../runner/run-job';
 import { describeRun } from '../runner/run-report';
 import { textTable } from '../core/text-table';
 import { queryWarehouse } from '../warehouse/duckdb-warehouse';
-import { withAbortOnSignals } from './run-command';
-import { buildLocalWarehouse, DEFAULT_WAREHOUSE, openLake } from './warehouse-command';
+import { withAbortOnSignals } from './abort-on-signals';
+import { buildLocalWarehouse, DEFAULT_DASHBOARD_DIR, DEFAULT_WAREHOUSE, openLake } from './local-lake';
 
 export function addDemoCommand(program: Command): void {
   program

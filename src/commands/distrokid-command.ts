@@ -4,7 +4,7 @@ import { readSecret } from '../core/secrets';
 import { configureS3, readS3Settings } from '../connections/s3';
 import { distrokidLogin } from '../sources/distrokid/distrokid-login';
 import { readDistrokidSettings } from '../sources/distrokid/distrokid-settings';
-import { intFlag } from './generate-command';
+import { intFlag } from './command-flags';
 
 export function addDistrokidCommand(program: Command): void {
   const distrokid = program.command('distrokid').description('DistroKid helpers');

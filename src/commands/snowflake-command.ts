@@ -16,7 +16,7 @@ import { applySetup, describeHandshake } from '../snowflake/setup';
 import { kpiMaterialization, setupStatements, setupVariables, SNS_TOPIC_ARN, snsTopic } from '../snowflake/setup-script';
 import { findManifest, layoutMismatches, verifyRun, type FileCheck } from '../snowflake/verify-run';
 import { ALL_TABLES } from '../tables/all-tables';
-import { withAbortOnSignals } from './run-command';
+import { withAbortOnSignals } from './abort-on-signals';
 
 /**
  * Config plus a configured Snowflake session (settings checked before any I/O), as the loader role,

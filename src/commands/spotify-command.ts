@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../core/config';
-import { intFlag } from './generate-command';
+import { intFlag } from './command-flags';
 import { LOGIN_SCOPES, spotifyLogin } from '../sources/spotify/spotify-login';
 import { readSpotifySettings } from '../sources/spotify/spotify-settings';
 

@@ -1,31 +1,8 @@
-import type { Store } from '../lake/store';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { lakeFlag, loadConfig } from '../core/config';
 import { csvTable, textTable } from '../core/text-table';
-import { configureS3 } from '../connections/s3';
-import { openStore } from '../lake/open-store';
-import { readRunSettings } from '../runner/run-settings';
-import { ALL_TABLES } from '../tables/all-tables';
-import { buildWarehouse, queryWarehouse } from '../warehouse/duckdb-warehouse';
-
-export const DEFAULT_WAREHOUSE = 'warehouse.duckdb';
-
-/** Builds the local warehouse from the configured lake (or `lakeUrl`); returns the summary table text. */
-/** The lake `--lake` or [lake] url names, S3 configured when it is one. */
-export async function openLake(lake: string | undefined, env?: NodeJS.ProcessEnv): Promise<Store> {
-  const settings = readRunSettings(loadConfig({ env, flags: lakeFlag(lake) }));
-  await configureS3(settings.s3);
-  return openStore(settings.lakeUrl);
-}
-
-export async function buildLocalWarehouse(options: { lake?: string; db: string; env?: NodeJS.ProcessEnv; kpiTables?: boolean }): Promise<string> {
-  const summary = await buildWarehouse({ lake: await openLake(options.lake, options.env), dbPath: options.db, tables: ALL_TABLES, kpis: options.kpiTables ? 'table' : 'view' });
-  return textTable(
-    ['table', 'files', 'rows'],
-    summary.tables.map((t) => [t.table, t.files, t.rows]),
-  );
-}
+import { queryWarehouse } from '../warehouse/duckdb-warehouse';
+import { buildLocalWarehouse, DEFAULT_WAREHOUSE } from './local-lake';
 
 export function addWarehouseCommand(program: Command): void {
   const warehouse = program.command('warehouse').description('a local DuckDB warehouse over the lake, running the same model SQL as Snowflake');

@@ -196,7 +196,7 @@ describe('soundlake CLI', () => {
 
 describe('signals', () => {
   test('SIGTERM during a run aborts it cleanly: exit 1, nothing committed, landing untouched', async () => {
-    const { withAbortOnSignals } = await import('../../src/commands/run-command');
+    const { withAbortOnSignals } = await import('../../src/commands/abort-on-signals');
     const { runListening } = await import('../support/listening-scenario');
     const { dir, cleanup } = tempDir();
     try {

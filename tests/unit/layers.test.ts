@@ -132,3 +132,15 @@ test('the checks catch what they are for (an upward import, a cycle)', () => {
   ]);
   expect(folderCycles(['run -> lake', 'lake -> run', 'jobs -> run'])).toEqual([['lake', 'run']]);
 });
+
+test('commands do not import each other: what they share (flags, signals, the local lake) has its own file', () => {
+  const commandFiles = sourceFiles(path.join(SRC, 'commands')).filter((f) => f.endsWith('-command.ts'));
+  const crossings = commandFiles.flatMap((file) =>
+    ts
+      .preProcessFile(fs.readFileSync(path.join(SRC, file), 'utf8'), true, true)
+      .importedFiles.map((i) => i.fileName)
+      .filter((spec) => /^\.\/[a-z-]+-command$/.test(spec))
+      .map((spec) => `${file} imports ${spec}`),
+  );
+  expect(crossings).toEqual([]);
+});
