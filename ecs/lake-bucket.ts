@@ -1,3 +1,4 @@
+import { zonePrefix } from '../src/lake/keys';
 import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -24,7 +25,7 @@ export function lakeBucket(scope: Construct, s: DeploySettings, topic?: { arn: s
       ...expire('expire-rejects', `${s.lakePrefix}/rejects/`, s.retention.rejectsDays),
     ],
   });
-  const filter = { s3Key: { rules: [{ name: 'prefix', value: `${s.lakePrefix}/raw/` }, { name: 'suffix', value: '.csv.gz' }] } };
+  const filter = { s3Key: { rules: [{ name: 'prefix', value: `${s.lakePrefix}/${zonePrefix('raw')}` }, { name: 'suffix', value: '.csv.gz' }] } };
   const cfn = bucket.node.defaultChild as s3.CfnBucket;
   if (topic) {
     // SNS route: the topic must allow S3 to publish before S3 accepts the configuration.

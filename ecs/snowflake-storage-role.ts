@@ -1,3 +1,4 @@
+import { zonePrefix } from '../src/lake/keys';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { DeploySettings } from './deploy-settings';
@@ -17,8 +18,8 @@ export function snowflakeStorageRole(scope: Construct, s: DeploySettings): iam.R
     inlinePolicies: {
       'read-lake-raw': new iam.PolicyDocument({
         statements: [
-          new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${bucketArn}/${s.lakePrefix}/raw/*`] }),
-          new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${s.lakePrefix}/raw/*`] } } }),
+          new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${bucketArn}/${s.lakePrefix}/${zonePrefix('raw')}*`] }),
+          new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${s.lakePrefix}/${zonePrefix('raw')}*`] } } }),
           // Snowflake asks where the bucket is before it reads (its documented policy includes this).
           new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [bucketArn] }),
         ],

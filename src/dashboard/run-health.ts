@@ -1,3 +1,4 @@
+import { MANIFESTS_PREFIX } from '../lake/keys';
 import { parseManifest } from '../run/run-package';
 import type { Store } from '../lake/store';
 
@@ -18,7 +19,7 @@ export interface JobHealth {
  */
 export async function runHealth(lake: Store): Promise<JobHealth[]> {
   const byJob = new Map<string, string[]>();
-  for (const object of await lake.list('_manifests/')) {
+  for (const object of await lake.list(MANIFESTS_PREFIX)) {
     const [, job, file] = object.key.split('/');
     if (!file?.endsWith('.json')) continue;
     const keys = byJob.get(job) ?? [];

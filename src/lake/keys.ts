@@ -21,6 +21,9 @@ import { parseDate } from '../core/values';
 
 export type Zone = 'raw' | 'rejects';
 
+/** `raw/`: the folder of a zone, which Snowflake's stage points at for `raw`. */
+export const zonePrefix = (zone: Zone) => `${zone}/`;
+
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export function isValidRunId(runId: string): boolean {
@@ -39,7 +42,7 @@ export function dataFileName(table: string, job: string, runId: string, part: nu
 }
 
 export function dataFileKey(zone: Zone, source: string, table: string, date: string, job: string, runId: string, part: number): string {
-  return `${zone}/${source}/${table}/${partitionPath(date)}/${dataFileName(table, job, runId, part)}`;
+  return `${zonePrefix(zone)}${source}/${table}/${partitionPath(date)}/${dataFileName(table, job, runId, part)}`;
 }
 
 /**
@@ -68,7 +71,9 @@ export const stagingKey = (scope: string, runId: string, finalKey: string) => `$
 export const stagedPrivateKey = (scope: string, runId: string, name: string) => `${stagingPrefix(scope, runId)}_private/${name}`;
 export const packagePrefix = (scope: string) => `_packages/${scope}/`;
 export const packageKey = (scope: string, runId: string) => `${packagePrefix(scope)}${runId}.json`;
-export const manifestKey = (job: string, runId: string) => `_manifests/${job}/${runId}.json`;
+/** `_manifests/`: every committed run's manifest, `_manifests/{job}/{runId}.json`. */
+export const MANIFESTS_PREFIX = '_manifests/';
+export const manifestKey = (job: string, runId: string) => `${MANIFESTS_PREFIX}${job}/${runId}.json`;
 export const commitSlotPrefix = (scope: string) => `_commits/${scope}/`;
 export const commitSlotKey = (scope: string, seq: number) => `${commitSlotPrefix(scope)}${String(seq).padStart(10, '0')}.json`;
 /** The slot number of a commit slot key, or undefined for another key. */

@@ -1,3 +1,4 @@
+import { stagingRoot } from './keys';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
@@ -225,7 +226,7 @@ export class LocalStore implements Store {
   }
 
   spoolRoot(scope: string): string {
-    return path.join(this.root, '_staging', scope);
+    return path.join(this.root, stagingRoot(scope));
   }
 
   /** Removes folders left empty by a move or delete, up to (not including) the root, as S3 would show. */

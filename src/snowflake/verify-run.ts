@@ -1,3 +1,4 @@
+import { MANIFESTS_PREFIX, zonePrefix } from '../lake/keys';
 import { cliCommand } from '../core/cli-name';
 import type { SqlRunner } from '../connections/snowflake';
 import { PermanentError } from '../core/errors';
@@ -23,8 +24,8 @@ export interface FileCheck {
 
 /** Finds a run's manifest under `_manifests/{job}/{runId}.json`, whatever the job. */
 export async function findManifest(lake: Store, runId: string): Promise<RunManifest> {
-  const match = (await lake.list('_manifests/')).find((o) => o.key.endsWith(`/${runId}.json`));
-  if (!match) throw new PermanentError(`no manifest for run ${runId} under ${lake.describe('_manifests/')}; was the run committed?`);
+  const match = (await lake.list(MANIFESTS_PREFIX)).find((o) => o.key.endsWith(`/${runId}.json`));
+  if (!match) throw new PermanentError(`no manifest for run ${runId} under ${lake.describe(MANIFESTS_PREFIX)}; was the run committed?`);
   const text = await lake.readText(match.key);
   return JSON.parse(text ?? '{}') as RunManifest;
 }
@@ -89,7 +90,7 @@ export async function verifyRun(runner: SqlRunner, manifest: RunManifest, mismat
     );
     for (const file of tableFiles) {
       // FILE_NAME is the path under the stage on raw/; take the latest attempt for the file.
-      const stagePath = file.key.slice('raw/'.length);
+      const stagePath = file.key.slice(zonePrefix('raw').length);
       const attempts = history.filter((row) => String(rowField(row, 'FILE_NAME')).endsWith(stagePath));
       const last = attempts[attempts.length - 1];
       const base = { key: file.key, table: qualified, expectedRows: file.rows };

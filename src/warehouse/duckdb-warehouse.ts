@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { dataFilePattern } from '../lake/keys';
+import { dataFilePattern, zonePrefix } from '../lake/keys';
 import { materializeKpis } from '../sql/kpi-materialization';
 import { PermanentError, messageOf } from '../core/errors';
 import type { Logger } from '../core/log';
@@ -69,7 +69,7 @@ export async function buildWarehouse(options: {
   try {
     await connection.run('CREATE SCHEMA IF NOT EXISTS RAW');
     await connection.run('CREATE SCHEMA IF NOT EXISTS ANALYTICS');
-    const keys = (await lake.list('raw/')).map((o) => o.key);
+    const keys = (await lake.list(zonePrefix('raw'))).map((o) => o.key);
     const summary: WarehouseSummary = { tables: [] };
     for (const table of tables) {
       await connection.run(createRawTable(table, 'duckdb'));
@@ -102,7 +102,7 @@ async function loadFile(connection: DuckDBConnection, lake: Store, key: string, 
     local = path.join(downloads, key.replace(/\//g, '__'));
     await pipeline(await lake.read(key), fs.createWriteStream(local));
   }
-  const fileName = key.slice('raw/'.length); // METADATA$FILENAME: the path under the stage on raw/
+  const fileName = key.slice(zonePrefix('raw').length); // METADATA$FILENAME: the path under the stage on raw/
   // By the header's names, not by position: a file written before the table gained a column loads
   // with NULL there, as its rows stay in Snowflake after `snowflake migrate`. A column the
   // definition does not know is an error, never a shift.
