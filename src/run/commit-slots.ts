@@ -4,6 +4,7 @@ import { commitSlotKey, commitSlotOf, commitSlotPrefix, manifestKey, packageKey 
 import { jsonRecord } from '../lake/json-record';
 import type { Store } from '../lake/store';
 
+import { parseRecord, slotRecordSchema, voidMarkerSchema } from './durable-records';
 /**
  * Fencing that does not trust the lease, the clocks, or `_locks/` being left alone. The lease keeps
  * one run working at a time; correctness rests on two create-only writes (S3 If-None-Match: *, a
@@ -35,12 +36,7 @@ export interface VoidMarker {
 }
 
 export function isVoidMarker(text: string | undefined): boolean {
-  if (text === undefined) return false;
-  try {
-    return (JSON.parse(text) as { state?: unknown }).state === 'void';
-  } catch {
-    return false;
-  }
+  return parseRecord(voidMarkerSchema, text) !== undefined;
 }
 
 async function slots(lake: Store, scope: string): Promise<number[]> {
@@ -51,13 +47,7 @@ async function slots(lake: Store, scope: string): Promise<number[]> {
 }
 
 async function slotOwner(lake: Store, scope: string, seq: number): Promise<string | undefined> {
-  const text = await lake.readText(commitSlotKey(scope, seq));
-  if (text === undefined) return undefined;
-  try {
-    return (JSON.parse(text) as SlotRecord).run_id;
-  } catch {
-    return undefined;
-  }
+  return parseRecord(slotRecordSchema, await lake.readText(commitSlotKey(scope, seq)))?.run_id;
 }
 
 /** What became of a run that may still try to package: it committed (or will: a real package exists), or it never can. */

@@ -4,6 +4,7 @@ import type { Logger } from '../core/log';
 import { leaseKey, leasePrefix } from '../lake/keys';
 import type { Store } from '../lake/store';
 import { jsonRecord } from '../lake/json-record';
+import { leaseRecordSchema, parseRecord } from './durable-records';
 
 /** What a lease object says: who holds the scope, and until when unless renewed. */
 export interface LeaseRecord {
@@ -19,15 +20,8 @@ export interface LeaseRecord {
 
 const GENERATION = /(\d{10})\.json$/;
 
-function parseLease(text: string | undefined): LeaseRecord | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value = JSON.parse(text) as Partial<LeaseRecord>;
-    return typeof value.run_id === 'string' && typeof value.expires_at === 'string' ? (value as LeaseRecord) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A lease generation as written; anything else (not JSON, another shape) is no lease. */
+const parseLease = (text: string | undefined): LeaseRecord | undefined => parseRecord(leaseRecordSchema, text);
 
 const isLive = (lease: LeaseRecord | undefined, now: number) => lease !== undefined && !lease.released && Date.parse(lease.expires_at) > now;
 

@@ -1,6 +1,7 @@
 import type { HousekeepingStep } from './housekeeping';
 import type { InputRecord } from './input-ledger';
 import type { WrittenFile } from '../lake/partitioned-writer';
+import { runPackageSchema } from './durable-records';
 
 /**
  * A run package: everything a run will make visible, written durably before the first of it is.
@@ -159,9 +160,11 @@ export function parseManifest(text: string, where: string): RunManifest {
   } catch {
     throw new Error(`${where} is not valid JSON`);
   }
-  const v = value as Partial<RunManifest> | null;
-  if (!v || v.manifest_version !== 2 || (v.state !== 'committing' && v.state !== 'committed') || !Array.isArray(v.files) || !Array.isArray(v.housekeeping)) {
-    throw new Error(`${where} is not a soundlake run package (manifest_version 2)`);
+  const checked = runPackageSchema.safeParse(value);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new Error(`${where} is not a soundlake run package (manifest_version 2): ${issue.path.join('.') || 'the record'} ${issue.message}`);
   }
-  return v as RunManifest;
+  // The fields the commit follows are checked; the rest is the record as this version wrote it.
+  return value as RunManifest;
 }
