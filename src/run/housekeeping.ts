@@ -43,8 +43,12 @@ async function putReason(storeUrl: string, key: string, reason: Record<string, u
   await openStore(storeUrl).putText(reasonKey(key), jsonRecord(reason));
 }
 
+/** What one step did: a person is told (a warning) only of the outcomes that need one. */
+export type StepOutcome = 'copied' | 'already done' | 'moved' | 'source gone' | 'changed after it was read; moved to error' | 'source changed again; left in place';
+const NEEDS_A_LOOK: ReadonlySet<StepOutcome> = new Set(['changed after it was read; moved to error', 'source changed again; left in place']);
+
 /** Does one step; returns what happened, for the log. */
-export async function runStep(step: HousekeepingStep, runId: string): Promise<string> {
+export async function runStep(step: HousekeepingStep, runId: string): Promise<StepOutcome> {
   if (step.kind === 'copy-private') {
     const text = await openStore(step.from_store).readText(step.from_key);
     // Gone from staging means an earlier attempt finished this step and the staging was cleared.
@@ -80,7 +84,7 @@ export async function runHousekeeping(steps: readonly HousekeepingStep[], runId:
     const outcome = await runStep(step, runId);
     killPoint('housekeeping-step');
     log.debug('housekeeping', { step: describeStep(step), outcome });
-    if (outcome.startsWith('changed') || outcome.startsWith('source changed')) log.warn(`housekeeping: ${describeStep(step)}: ${outcome}`);
+    if (NEEDS_A_LOOK.has(outcome)) log.warn(`housekeeping: ${describeStep(step)}: ${outcome}`);
   }
 }
 

@@ -20,8 +20,6 @@ export interface RunSettings {
   workers: number;
   /** `[run] dedup_memory_mb` in bytes: rows a deduplicated table keeps in memory before spilling a sorted run. */
   dedupMemoryBytes: number;
-  /** `[run] metrics`: emf prints the run's outcome as CloudWatch metrics (read by the run command). */
-  metrics: 'none' | 'emf';
 }
 
 /** `[run] workers`: a count, or `auto` for the cores this task has (os.availableParallelism()). */
@@ -35,6 +33,8 @@ function readWorkers(config: Config): number {
 export function readRunSettings(config: Config): RunSettings {
   const logLevel = config.string('run', 'log_level');
   if (!isLogLevel(logLevel)) config.fail('run', 'log_level', 'one of error, warn, info, debug');
+  // `[run] metrics` is read by the run command after the run; checked here so a bad value is exit 2 before any I/O.
+  metricsMode(config);
   return {
     lakeUrl: config.lakeUrl('lake', 'url'),
     maxFileChars: Math.round(config.number('lake', 'max_file_text_mb', { min: 0.001, max: 20000, unit: 'MB' }) * 1024 * 1024),
@@ -46,6 +46,5 @@ export function readRunSettings(config: Config): RunSettings {
     leaseMs: Math.round(config.number('run', 'lease_seconds', { min: 1, max: 86_400, unit: 'seconds' }) * 1000),
     workers: readWorkers(config),
     dedupMemoryBytes: Math.round(config.int('run', 'dedup_memory_mb', { min: 1, max: 65_536, unit: 'MiB' }) * 1024 * 1024),
-    metrics: metricsMode(config),
   };
 }
