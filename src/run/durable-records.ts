@@ -7,20 +7,26 @@ import { z } from 'zod';
  * instead of being trusted by a cast. Unknown fields are kept (a newer soundlake may add some).
  */
 
+// What the fencing decides on is required (a lease's holder and expiry, a slot's owner, a void
+// marker's state), exactly as before the schemas; the rest is descriptive and may be absent, so a
+// record an older soundlake wrote keeps its meaning.
+
 export const leaseRecordSchema = z.looseObject({
-  scope: z.string(),
   run_id: z.string(),
-  host: z.string(),
-  pid: z.number(),
-  started_at: z.string(),
-  renewed_at: z.string(),
   expires_at: z.string(),
   released: z.boolean().optional(),
+  scope: z.string().optional(),
+  host: z.string().optional(),
+  pid: z.number().optional(),
+  started_at: z.string().optional(),
+  renewed_at: z.string().optional(),
 });
+/** A lease generation as read back. */
+export type ReadLease = z.output<typeof leaseRecordSchema>;
 
-export const slotRecordSchema = z.looseObject({ scope: z.string(), seq: z.number(), run_id: z.string(), claimed_at: z.string() });
+export const slotRecordSchema = z.looseObject({ run_id: z.string(), scope: z.string().optional(), seq: z.number().optional(), claimed_at: z.string().optional() });
 
-export const voidMarkerSchema = z.looseObject({ state: z.literal('void'), run_id: z.string(), voided_by: z.string(), voided_at: z.string(), reason: z.string() });
+export const voidMarkerSchema = z.looseObject({ state: z.literal('void') });
 
 const housekeepingStepSchema = z.looseObject({ kind: z.enum(['move', 'copy-private']) });
 

@@ -4,7 +4,7 @@ import type { Logger } from '../core/log';
 import { leaseKey, leasePrefix } from '../lake/keys';
 import type { Store } from '../lake/store';
 import { jsonRecord } from '../lake/json-record';
-import { leaseRecordSchema, parseRecord } from './durable-records';
+import { leaseRecordSchema, parseRecord, type ReadLease } from './durable-records';
 
 /** What a lease object says: who holds the scope, and until when unless renewed. */
 export interface LeaseRecord {
@@ -21,9 +21,9 @@ export interface LeaseRecord {
 const GENERATION = /(\d{10})\.json$/;
 
 /** A lease generation as written; anything else (not JSON, another shape) is no lease. */
-const parseLease = (text: string | undefined): LeaseRecord | undefined => parseRecord(leaseRecordSchema, text);
+const parseLease = (text: string | undefined): ReadLease | undefined => parseRecord(leaseRecordSchema, text);
 
-const isLive = (lease: LeaseRecord | undefined, now: number) => lease !== undefined && !lease.released && Date.parse(lease.expires_at) > now;
+const isLive = (lease: ReadLease | undefined, now: number) => lease !== undefined && !lease.released && Date.parse(lease.expires_at) > now;
 
 /**
  * One run of a scope (a job) at a time. The lease is a series of generations,
@@ -47,7 +47,7 @@ export class JobLease {
     private readonly ttlMs: number,
     private readonly log: Logger,
     /** The run whose expired lease this one took over, if any (its package is resumed first). */
-    readonly tookOverFrom: LeaseRecord | undefined,
+    readonly tookOverFrom: ReadLease | undefined,
   ) {
     this.record = record;
   }
@@ -59,7 +59,7 @@ export class JobLease {
 
   static async acquire(lake: Store, scope: string, runId: string, ttlMs: number, log: Logger): Promise<JobLease> {
     const highest = await highestGeneration(lake, scope);
-    let previous: LeaseRecord | undefined;
+    let previous: ReadLease | undefined;
     if (highest !== undefined) {
       previous = parseLease(await lake.readText(leaseKey(scope, highest)));
       if (isLive(previous, Date.now())) throw heldError(scope, previous!);
@@ -198,7 +198,7 @@ async function highestGeneration(lake: Store, scope: string): Promise<number | u
   return generations.length > 0 ? Math.max(...generations) : undefined;
 }
 
-function heldError(scope: string, holder: LeaseRecord): LeaseHeldError {
+function heldError(scope: string, holder: ReadLease): LeaseHeldError {
   return new LeaseHeldError(
     `another run of ${scope} holds the lease: run ${holder.run_id} on ${holder.host} (pid ${holder.pid}), started ${holder.started_at}, ` +
       `lease valid until ${holder.expires_at} unless renewed; this run read nothing and stops (exit 5)`,

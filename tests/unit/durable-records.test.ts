@@ -6,10 +6,14 @@ const lease = { scope: 'j', run_id: 'r1', host: 'h', pid: 7, started_at: 'a', re
 test('a lease, a slot and a void marker are read only when they have their shape', () => {
   expect(parseRecord(leaseRecordSchema, JSON.stringify(lease))).toEqual(lease);
   expect(parseRecord(leaseRecordSchema, JSON.stringify({ ...lease, expires_at: 5 }))).toBeUndefined();
+  // What the fencing reads is required; what only describes the holder may be absent (older records).
+  expect(parseRecord(leaseRecordSchema, JSON.stringify({ run_id: 'r1', expires_at: 'x' }))).toEqual({ run_id: 'r1', expires_at: 'x' });
+  expect(parseRecord(leaseRecordSchema, JSON.stringify({ ...lease, run_id: undefined }))).toBeUndefined();
   expect(parseRecord(leaseRecordSchema, '{"run_id": "r1", "expires_at": "2026')).toBeUndefined();
   expect(parseRecord(slotRecordSchema, JSON.stringify({ scope: 'j', seq: 3, run_id: 'r1', claimed_at: 'x' }))?.run_id).toBe('r1');
-  expect(parseRecord(slotRecordSchema, JSON.stringify({ scope: 'j', seq: '3', run_id: 'r1', claimed_at: 'x' }))).toBeUndefined();
+  expect(parseRecord(slotRecordSchema, JSON.stringify({ scope: 'j', seq: 3, run_id: 7, claimed_at: 'x' }))).toBeUndefined();
   expect(parseRecord(voidMarkerSchema, JSON.stringify({ state: 'void', run_id: 'r1', voided_by: 'r2', voided_at: 'x', reason: 'y' }))).toBeDefined();
+  expect(parseRecord(voidMarkerSchema, JSON.stringify({ state: 'void' }))).toBeDefined();
   expect(parseRecord(voidMarkerSchema, JSON.stringify({ state: 'committed', run_id: 'r1' }))).toBeUndefined();
 });
 
