@@ -1,8 +1,8 @@
-import { qualifiedName } from '../../core/table';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AbortedError, PermanentError, SoundlakeError, type ExitCodeValue } from '../../core/errors';
+import { qualifiedName } from '../../core/table';
 import type { Store } from '../../lake/store';
 import type { RunContext } from '../../run/run-context';
 import type { ShapedBatch } from '../../run/shaped-batch';

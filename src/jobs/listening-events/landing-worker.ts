@@ -1,4 +1,3 @@
-import { qualifiedName } from '../../core/table';
 /**
  * Worker thread of `[run] workers`: reads landing files the main thread hands it, one at a time,
  * and posts their rows validated and serialised (ShapedOps), a batch per chunk read. After WINDOW
@@ -7,6 +6,7 @@ import { qualifiedName } from '../../core/table';
  */
 import { parentPort } from 'node:worker_threads';
 import { exitCodeOf, messageOf } from '../../core/errors';
+import { qualifiedName } from '../../core/table';
 import { transformListeningRecord } from './listening-events-job';
 import { RowShaper } from '../../run/row-shaper';
 import { ShapedBatchBuilder } from '../../run/shaped-batch';

@@ -51,10 +51,13 @@ function trendChart(html: string): AmChart | undefined {
  * available"): `isEmpty === 1`, an `error`, or a `data.error` in the chart's JSON. Such a chart is
  * "no data for this store or item today", not a redesign.
  */
+/** An `error` field that says something (the page's script tests it for truth: absent, null, false and "" are no error). */
+const isError = (value: unknown) => value !== undefined && value !== null && value !== false && value !== '';
+
 function noDataMarker(chart: Json): string | undefined {
   if (chart.isEmpty === 1) return 'isEmpty: 1';
-  if (chart.error !== undefined && chart.error !== null && chart.error !== false && chart.error !== '') return `error: ${excerpt(JSON.stringify(chart.error), 80)}`;
-  if (isObject(chart.data) && chart.data.error !== undefined && chart.data.error !== null && chart.data.error !== '') return `data.error: ${excerpt(JSON.stringify(chart.data.error), 80)}`;
+  if (isError(chart.error)) return `error: ${excerpt(JSON.stringify(chart.error), 80)}`;
+  if (isObject(chart.data) && isError(chart.data.error)) return `data.error: ${excerpt(JSON.stringify(chart.data.error), 80)}`;
   return undefined;
 }
 
