@@ -1,7 +1,14 @@
 import type { Config } from '../core/config';
 import type { TableDef } from '../core/table';
 import type { RowEmitter } from './row-emitter';
+import type { ShapedBatch } from './shaped-batch';
 import type { RunContext } from './run-context';
+
+/**
+ * What extract yields: raw records for `transform`, or a file job's rows shaped on a thread
+ * already (see file-shaping-pool.ts), which the runner routes to the lake as they are.
+ */
+export type ExtractedBatch<R> = readonly R[] | ShapedBatch;
 
 /**
  * A job is data, not a subclass: the runner composes these parts; only the lake knows about S3.
@@ -28,7 +35,7 @@ export interface Job<C, R> {
    * Counts rows read per input in `ctx.inputs`; housekeeping for after the commit (archiving
    * inputs, saving a session) goes to `ctx.afterCommit` as steps the run package records.
    */
-  extract(config: C, ctx: RunContext): AsyncIterable<readonly R[]>;
+  extract(config: C, ctx: RunContext): AsyncIterable<ExtractedBatch<R>>;
   /** Pure and synchronous: one raw record → rows and rejects. */
   transform(record: R, emit: RowEmitter, ctx: RunContext): void;
 }

@@ -1,6 +1,5 @@
 import type { ColumnChecks } from '../core/row-validation';
 import type { RecordOf, Row, TableDef } from '../core/table';
-import type { ShapedBatch } from './shaped-batch';
 
 /** Where a row came from: an input name (file key, endpoint) and, for files, the line. */
 export interface Origin {
@@ -24,6 +23,4 @@ export interface RowEmitter {
    * column order) and any fields beyond the expected ones.
    */
   reject(table: TableDef, reason: string, fields: readonly (string | undefined)[], origin: Origin, extraFields?: readonly string[]): void;
-  /** Rows and rejects validated and serialised already, on a worker thread (see RowShaper, ShapedBatch). */
-  shapedBatch(batch: ShapedBatch): void;
 }

@@ -29,7 +29,7 @@ const asText = (value: unknown): string | undefined => (value === null || value 
  * Validates, coerces and serialises rows into `ShapedOp`s and hands each to `out`. The runner's
  * RowSink routes them to the writer; a worker thread posts them to the main thread.
  */
-export class RowShaper implements Omit<RowEmitter, 'shapedBatch'> {
+export class RowShaper implements RowEmitter {
   private readonly plans = new Map<TableDef, TablePlan>();
 
   constructor(

@@ -33,7 +33,7 @@ function fieldsOfLine(line: string): string[] {
 /**
  * The runner's RowEmitter: validates and serialises rows (RowShaper), keeps the last row per key
  * for tables that dedupe within a run, and routes rows and rejects to the writer. Rows shaped on
- * another thread arrive through `shaped` and take the same route. Writes are queued as promises
+ * another thread arrive through `routeShaped` and take the same route. Writes are queued as promises
  * only when the writer needs one (opening or rolling a part).
  */
 export class RowSink implements RowEmitter {
@@ -102,8 +102,8 @@ export class RowSink implements RowEmitter {
     this.route(plan, op.date, op.line, op.key, op.origin.input, op.origin.line);
   }
 
-  /** Rows and rejects shaped on a worker thread: routed in their order, with no object per row. */
-  shapedBatch(batch: ShapedBatch): void {
+  /** Rows and rejects shaped on another thread: routed in their order, with no object per row. */
+  routeShaped(batch: ShapedBatch): void {
     const plans = batch.tables.map((t) => this.planNamed(t));
     let at = 0;
     let date = 0;

@@ -24,6 +24,11 @@ export interface ShapedBatch {
   words: string[];
 }
 
+/** Tells a shaped batch from a batch of raw records (see ExtractedBatch). */
+export function isShapedBatch(batch: object): batch is ShapedBatch {
+  return 'kinds' in batch && (batch as { kinds: unknown }).kinds instanceof Uint8Array;
+}
+
 /** Set in `kinds` for a reject. */
 export const REJECT = 0x80;
 

@@ -8,6 +8,7 @@ import { PartitionedWriter, type WrittenFile } from '../lake/partitioned-writer'
 import { Progress } from './progress';
 import type { RunContext } from '../run/run-context';
 import { RowSink } from '../run/row-sink';
+import { isShapedBatch } from '../run/shaped-batch';
 import type { RunSettings } from './run-settings';
 
 export interface StagePlan {
@@ -52,7 +53,8 @@ export async function stageRun<C, R>(job: Job<C, R>, jobConfig: C, ctx: RunConte
   try {
     const progress = new Progress(ctx.log, plan.tty, settings.progressSeconds);
     for await (const batch of job.extract(jobConfig, ctx)) {
-      for (const record of batch) job.transform(record, sink, ctx);
+      if (isShapedBatch(batch)) sink.routeShaped(batch);
+      else for (const record of batch) job.transform(record, sink, ctx);
       await sink.settle();
       await writer.drain();
       const rows = ctx.inputs.totalIn();

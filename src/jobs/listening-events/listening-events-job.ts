@@ -2,8 +2,6 @@ import { cliCommand } from '../../core/cli-name';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import type { TableDef, Value } from '../../core/table';
-import type { ColumnChecks } from '../../core/row-validation';
 import { ConfigError } from '../../core/errors';
 import { assertWritableFolder } from '../../lake/writable-folder';
 import { killPoint } from '../../core/kill-point';
@@ -14,11 +12,20 @@ import { inWindow, type DateWindow, type RunContext } from '../../run/run-contex
 import { parseDate } from '../../core/values';
 import { shardOf } from '../../run/shard';
 import { orderLandingFiles, tableForFile } from '../../sources/listening-events/landing-files';
-import { readLandingFile, type ListeningRecord } from '../../sources/listening-events/read-landing-file';
-import { listeningTables, songs, users } from '../../tables/listening';
-import type { RowEmitter } from '../../run/row-emitter';
-import type { ShapedBatch } from '../../run/shaped-batch';
-import { shapeInWorkers, workerScript } from './landing-worker-pool';
+import {
+  localBytes,
+  readLandingFile,
+  settleLandingFile,
+  startLandingFile,
+  type LandingFile,
+  type LandingOutcome,
+  type ListeningRecord,
+} from '../../sources/listening-events/read-landing-file';
+import { listeningTables } from '../../tables/listening';
+import { compiledShaper, shapeFilesOnThreads, type FileHooks } from '../../run/file-shaping-pool';
+import { qualifiedName } from '../../core/table';
+import type { LandingTask } from './shape-landing-file';
+import { transformListeningRecord } from './transform-listening-record';
 import type { Job } from '../../run/job';
 
 export interface ListeningEventsConfig {
@@ -28,12 +35,6 @@ export interface ListeningEventsConfig {
   /** `max_field_kb` in characters: a longer field is cut and its row rejected. */
   maxFieldChars: number;
 }
-
-/** Checks beyond the type, by column index. */
-const CHECKS = new Map<TableDef, ColumnChecks>([
-  [songs, new Map([[songs.columns.findIndex((c) => c.name === 'duration_ms'), (v: Value) => ((v as number) < 0 ? 'negative' : undefined)]])],
-  [users, new Map([[users.columns.findIndex((c) => c.name === 'user_age'), (v: Value) => ((v as number) < 0 ? 'negative' : undefined)]])],
-]);
 
 function openLanding(url: string): Store {
   const landing = openStore(url);
@@ -70,21 +71,19 @@ function foldersNamedLikeInputs(landing: Store): string[] {
     .map((entry) => entry.name);
 }
 
-/** One landing record → a row or a reject (on the main thread, or on a worker thread). */
-export function transformListeningRecord(record: ListeningRecord, emit: Pick<RowEmitter, 'reject' | 'text'>): void {
-  const { layout, fields } = record;
-  const table = layout.table;
-  const values = layout.identity ? fields : layout.positions.map((p) => fields[p]);
-  const origin = { input: layout.input, line: record.line };
-  if (record.problem !== undefined) {
-    emit.reject(table, `malformed CSV: ${record.problem}`, values, origin, fields.slice(layout.width));
-    return;
-  }
-  if (fields.length !== layout.width) {
-    emit.reject(table, `expected ${layout.width} fields, found ${fields.length}`, values, origin, fields.slice(layout.width));
-    return;
-  }
-  emit.text(table, values, origin, CHECKS.get(table));
+/** How the shaping threads take landing files: downloaded first from S3, settled in file order. */
+function landingHooks(landing: Store, maxFieldChars: number, spoolDir: string, ctx: RunContext): FileHooks<LandingFile> {
+  return {
+    noun: 'landing files',
+    input: (file) => file.name,
+    async prepare(file) {
+      const local = await localBytes(landing, file, spoolDir);
+      const task: LandingTask = { name: file.name, table: qualifiedName(file.table), path: local.path, size: local.size, described: landing.describe(file.name), maxFieldChars };
+      return { task, done: local.done };
+    },
+    start: (file) => startLandingFile(file, ctx),
+    settle: (file, outcome) => settleLandingFile(landing, file, outcome as LandingOutcome, ctx),
+  };
 }
 
 /**
@@ -92,7 +91,7 @@ export function transformListeningRecord(record: ListeningRecord, emit: Pick<Row
  * Bad rows go to rejects/, bad files to {landing}/error/{run_id}/, processed files to
  * {landing}/archive/{run_id}/ once the run is committed.
  */
-export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord | ShapedBatch> = {
+export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
   name: 'listening-events',
   description: 'Users, songs and streams CSV files from a landing folder or S3 prefix → raw/listening/',
   tables: listeningTables,
@@ -143,9 +142,9 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord | Sh
         return false;
       });
       const landingFiles = settled.map(({ name, table }) => ({ name, table, version: versions.get(name)! }));
-      const script = ctx.workers > 1 && landingFiles.length > 1 ? workerScript() : undefined;
-      if (script) {
-        yield* shapeInWorkers(script, landing, landingFiles, { workers: ctx.workers, maxFieldChars: config.maxFieldChars, spoolDir }, ctx);
+      const shaper = ctx.workers > 1 && landingFiles.length > 1 ? compiledShaper(__dirname, 'shape-landing-file') : undefined;
+      if (shaper) {
+        yield* shapeFilesOnThreads(shaper, landingFiles, landingHooks(landing, config.maxFieldChars, spoolDir, ctx), ctx.workers, ctx);
         return;
       }
       for (const file of landingFiles) yield* readLandingFile(landing, file, { maxFieldChars: config.maxFieldChars, spoolDir }, ctx);
@@ -155,11 +154,6 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord | Sh
   },
 
   transform(record, emit) {
-    if ('kinds' in record) {
-      // Shaped on a worker thread already: routed in the order the file had them.
-      emit.shapedBatch(record);
-      return;
-    }
     transformListeningRecord(record, emit);
   },
 };
