@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -16,7 +17,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ConfigError, PermanentError, SoundlakeError, TransientError } from '../core/errors';
-import { s3Client, s3Settings } from '../connections/s3';
+import { withRetry } from '../core/retry';
+import type { S3Settings } from '../connections/s3';
 import { withIdleTimeout } from './idle-timeout';
 import { sameVersion, type GuardedMoveOutcome, type ObjectVersion, type PublishOutcome, type Store, type StoredObject } from './store';
 
@@ -45,20 +47,36 @@ const isPreconditionFailed = (error: unknown) => httpStatus(error) === 412 || er
 const isConflict = (error: unknown) => httpStatus(error) === 409 || errorCode(error) === 'ConditionalRequestConflict';
 const isMissing = (error: unknown) => httpStatus(error) === 404 || errorCode(error) === 'NoSuchKey' || errorCode(error) === 'NotFound';
 
-/** Tries a conditional write again while S3 answers 409 (a concurrent conditional write to the key). */
+/** A 409 while it is retried; the SDK's own error once the retries are spent. */
+class ConflictRetry extends TransientError {}
+
+/**
+ * Tries a conditional write again while S3 answers 409 (a concurrent conditional write to the
+ * key), through the one retry helper: 6 attempts, 100 ms backoff doubling. Callers get the SDK's
+ * error as it was, to tell 412 from 404.
+ */
 async function retryConflicts<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!isConflict(error) || attempt >= 6) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * (0.5 + Math.random())));
-    }
+  try {
+    return await withRetry(
+      async () => {
+        try {
+          return await fn();
+        } catch (error) {
+          throw isConflict(error) ? new ConflictRetry('S3 answered 409 (a concurrent conditional write)', { cause: error }) : error;
+        }
+      },
+      { attempts: 6, baseDelayMs: 100, maxDelayMs: 3200 },
+    );
+  } catch (error) {
+    throw error instanceof ConflictRetry ? error.cause : error;
   }
 }
 
+/** Keys per DeleteObjects request (S3's limit). */
+const DELETE_BATCH = 1000;
+
 /** An S3 failure, said in terms of what the user can fix. */
-function describeS3Error(error: unknown, action: string, where: string): SoundlakeError {
+function describeS3Error(error: unknown, action: string, where: string, settings: S3Settings): SoundlakeError {
   if (error instanceof SoundlakeError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof Error && error.name === 'CredentialsProviderError') {
@@ -72,7 +90,7 @@ function describeS3Error(error: unknown, action: string, where: string): Soundla
   // The SDK may wrap a network error as "AWS SDK error wrapper for Error: connect ECONNREFUSED …",
   // keeping the code only in the text.
   const code = errorCode(error) !== 'Error' ? errorCode(error) : (NETWORK_CODE.exec(message)?.[1] ?? 'Error');
-  const endpoint = s3Settings().endpoint ?? `AWS S3 (${s3Settings().region})`;
+  const endpoint = settings.endpoint ?? `AWS S3 (${settings.region})`;
   let hint = '';
   if (NETWORK_CODE.test(code) || code === 'TimeoutError') {
     hint = `cannot reach ${endpoint}; check [s3] endpoint (S3_ENDPOINT) and the network`;
@@ -84,17 +102,31 @@ function describeS3Error(error: unknown, action: string, where: string): Soundla
   return new PermanentError(`S3 ${action} ${where} failed (${code}): ${hint || message}`, { cause: error });
 }
 
+/**
+ * What an S3Store is handed: the settings it was configured with and its client, created on first
+ * use (a run that never calls S3 never loads the SDK's connection).
+ */
+export interface S3Connection {
+  settings: S3Settings;
+  client: () => S3Client;
+}
+
 /** A lake or landing area under s3://bucket/prefix. */
 export class S3Store implements Store {
   private readonly bucket: string;
   private readonly prefix: string;
+  private readonly settings: S3Settings;
 
-  constructor(readonly url: string) {
+  constructor(
+    readonly url: string,
+    private readonly connection: S3Connection,
+  ) {
     ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(url));
+    this.settings = connection.settings;
   }
 
   private get client(): S3Client {
-    return s3Client();
+    return this.connection.client();
   }
 
   describe(key: string): string {
@@ -105,7 +137,7 @@ export class S3Store implements Store {
     try {
       return await fn();
     } catch (error) {
-      throw describeS3Error(error, action, this.describe(key));
+      throw describeS3Error(error, action, this.describe(key), this.settings);
     }
   }
 
@@ -152,7 +184,7 @@ export class S3Store implements Store {
       return { size: head.ContentLength ?? 0, modifiedMs: head.LastModified?.getTime() ?? 0, etag: head.ETag, sha256: head.Metadata?.sha256 };
     } catch (error) {
       if (isMissing(error)) return undefined;
-      throw describeS3Error(error, 'HeadObject', this.describe(key));
+      throw describeS3Error(error, 'HeadObject', this.describe(key), this.settings);
     }
   }
 
@@ -167,7 +199,7 @@ export class S3Store implements Store {
 
   /** The body of a GetObject, failed (transient: retried where reads are retried) when it stops arriving for the request timeout. */
   private watched(body: Readable, key: string): Readable {
-    const idleMs = s3Settings().requestTimeoutMs;
+    const idleMs = this.settings.requestTimeoutMs;
     return withIdleTimeout(body, idleMs, () => new TransientError(`S3 GetObject ${this.describe(key)}: the response body stopped arriving (no data for ${idleMs} ms, [s3] request_timeout_ms)`));
   }
 
@@ -181,13 +213,13 @@ export class S3Store implements Store {
     } catch (error) {
       if (error instanceof TransientError) throw error;
       if (errorCode(error) === 'NoSuchKey') return undefined;
-      throw describeS3Error(error, 'GetObject', this.describe(key));
+      throw describeS3Error(error, 'GetObject', this.describe(key), this.settings);
     }
   }
 
   private encryption(isPrivate: boolean): { ServerSideEncryption?: ServerSideEncryption; SSEKMSKeyId?: string } {
     if (!isPrivate) return {};
-    const kmsKeyId = s3Settings().kmsKeyId;
+    const kmsKeyId = this.settings.kmsKeyId;
     return kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId } : { ServerSideEncryption: 'AES256' };
   }
 
@@ -210,7 +242,7 @@ export class S3Store implements Store {
    * servers without them, a HeadObject first: racy, so only the job lease keeps two writers apart.
    */
   async putTextIfAbsent(key: string, text: string): Promise<boolean> {
-    const conditional = s3Settings().conditionalWrites;
+    const conditional = this.settings.conditionalWrites;
     if (!conditional && (await this.stat(key)) !== undefined) return false;
     try {
       await retryConflicts(() =>
@@ -228,7 +260,7 @@ export class S3Store implements Store {
     } catch (error) {
       // A 412 after a dropped answer may be our own first attempt: the object then holds our text.
       if (isPreconditionFailed(error)) return (await this.readText(key)) === text;
-      throw describeS3Error(error, 'PutObject', this.describe(key));
+      throw describeS3Error(error, 'PutObject', this.describe(key), this.settings);
     }
   }
 
@@ -282,7 +314,7 @@ export class S3Store implements Store {
   }
 
   async publish(fromKey: string, toKey: string, sha256: string): Promise<PublishOutcome> {
-    const conditional = s3Settings().conditionalWrites;
+    const conditional = this.settings.conditionalWrites;
     let taken = !conditional && (await this.stat(toKey)) !== undefined;
     if (!taken) {
       try {
@@ -290,7 +322,7 @@ export class S3Store implements Store {
         await this.delete([fromKey]);
         return 'published';
       } catch (error) {
-        if (!isPreconditionFailed(error) && !isMissing(error)) throw describeS3Error(error, 'CopyObject', this.describe(toKey));
+        if (!isPreconditionFailed(error) && !isMissing(error)) throw describeS3Error(error, 'CopyObject', this.describe(toKey), this.settings);
         taken = true;
       }
     }
@@ -312,10 +344,10 @@ export class S3Store implements Store {
     if (!sameVersion(current, expected)) return 'changed';
     if (target === undefined) {
       try {
-        await retryConflicts(() => this.copy(fromKey, toKey, { ifNoneMatch: s3Settings().conditionalWrites, sourceEtag: expected.etag }));
+        await retryConflicts(() => this.copy(fromKey, toKey, { ifNoneMatch: this.settings.conditionalWrites, sourceEtag: expected.etag }));
       } catch (error) {
         if (isMissing(error)) return (await this.stat(toKey)) ? 'moved' : 'gone';
-        if (!isPreconditionFailed(error)) throw describeS3Error(error, 'CopyObject', this.describe(toKey));
+        if (!isPreconditionFailed(error)) throw describeS3Error(error, 'CopyObject', this.describe(toKey), this.settings);
         if ((await this.stat(toKey)) === undefined) return 'changed';
       }
     }
@@ -323,11 +355,27 @@ export class S3Store implements Store {
     return 'moved';
   }
 
+  /** One key: DeleteObject; more: DeleteObjects, 1000 keys a request (a key already gone counts as deleted). */
   async delete(keys: readonly string[]): Promise<void> {
-    for (const key of keys) {
-      await this.call('DeleteObject', key, () =>
-        this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key })),
+    if (keys.length === 1) {
+      await this.call('DeleteObject', keys[0], () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + keys[0] })));
+      return;
+    }
+    for (let at = 0; at < keys.length; at += DELETE_BATCH) {
+      const batch = keys.slice(at, at + DELETE_BATCH);
+      const answer = await this.call('DeleteObjects', batch[0], () =>
+        this.client.send(
+          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((key) => ({ Key: this.prefix + key })), Quiet: true } }),
+        ),
       );
+      // DeleteObjects answers 200 and lists per key what failed (AccessDenied, InternalError, …).
+      const failed = answer.Errors ?? [];
+      if (failed.length > 0) {
+        const first = failed[0];
+        throw new PermanentError(
+          `S3 DeleteObjects failed for ${failed.length} of ${batch.length} keys, e.g. s3://${this.bucket}/${first.Key ?? '?'} (${first.Code ?? 'Error'}: ${first.Message ?? 'no message'})`,
+        );
+      }
     }
   }
 
@@ -337,7 +385,7 @@ export class S3Store implements Store {
 
   /** Per lake and scope: runs of one scope on one lake are kept apart by the lease, other lakes by the hash. */
   spoolRoot(scope: string): string {
-    const lake = createHash('sha256').update(`${s3Settings().endpoint ?? 'aws'} ${this.url}`).digest('hex').slice(0, 12);
+    const lake = createHash('sha256').update(`${this.settings.endpoint ?? 'aws'} ${this.url}`).digest('hex').slice(0, 12);
     return path.join(os.tmpdir(), 'soundlake-spool', lake, scope);
   }
 }

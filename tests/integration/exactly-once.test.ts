@@ -84,8 +84,11 @@ describe('a fault that passes: the run retries and succeeds, exactly once', () =
   const cases = OPS.flatMap((op) => (['reset', 'reset-after', 500, 503] as const).map((fault) => ({ op, fault })));
   test.each(cases)('$op answered $fault twice', async ({ op, fault }) => {
     const setup = await freshS3Setup();
+    const injectedBefore = s3.front.injected;
     s3.front.addFault({ op, fault, after: 2, times: 2 });
     await runListening(setup, { date: '2026-11-21' });
+    // The run makes more than 2 requests of every listed operation, so both faults were met.
+    expect(s3.front.injected - injectedBefore).toBe(2);
     await expectExactlyOnce(setup);
   });
 });
@@ -120,6 +123,37 @@ describe('a fault that persists: the run fails cleanly, the next run leaves ever
       await runListening(setup, { date: '2026-11-21' });
     }
     await expectExactlyOnce(setup);
+  });
+});
+
+describe('batch deletes (DeleteObjects, 1000 keys a request)', () => {
+  /** Keys put, not listed: s3rver answers a listing of more than 1000 keys with InternalError. */
+  async function storeWithKeys(count: number): Promise<{ lake: Store; keys: string[] }> {
+    const { lake } = await freshS3Setup();
+    const keys = Array.from({ length: count }, (_, i) => `_staging/x/run/k${String(i).padStart(4, '0')}`);
+    await Promise.all(keys.map((key) => lake.putText(key, 'x')));
+    return { lake, keys };
+  }
+
+  test('1001 keys are deleted in two requests, through faults the SDK retries', async () => {
+    const { lake, keys } = await storeWithKeys(1001);
+    const before = s3.front.counts.get('DeleteObjects') ?? 0;
+    const injectedBefore = s3.front.injected;
+    s3.front.addFault({ op: 'DeleteObjects', fault: 503, times: 2 });
+    await lake.delete(keys);
+    expect(s3.front.injected - injectedBefore).toBe(2);
+    expect((s3.front.counts.get('DeleteObjects') ?? 0) - before).toBe(4); // 2 batches + 2 retried answers
+    expect(await lake.list('_staging/')).toEqual([]);
+  });
+
+  test('a DeleteObjects that keeps failing fails the call naming the operation and a key, and the keys stay', async () => {
+    const { lake, keys } = await storeWithKeys(3);
+    s3.front.addFault({ op: 'DeleteObjects', fault: 500 });
+    const error = await failure(lake.delete(keys));
+    expect(error).toBeInstanceOf(SoundlakeError);
+    expect(error!.message).toMatch(/S3 DeleteObjects s3:\/\/music-lake\/lake-\d+\/_staging\/x\/run\/k0000 failed/);
+    s3.front.clearFaults();
+    expect(await lake.list('_staging/')).toHaveLength(3);
   });
 });
 
