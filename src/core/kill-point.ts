@@ -4,18 +4,22 @@
  * kill — the first (or n-th) time it passes the point `name`. The crash tests use it to stop a run
  * at chosen places in extract, stage, package, commit and housekeeping. Never set in production.
  */
-const target = parseTarget(process.env.SOUNDLAKE_KILL_AT);
+import { isKillPointName, type KillPointName } from './run-phase';
+
+const target = parseTarget('SOUNDLAKE_KILL_AT', process.env.SOUNDLAKE_KILL_AT);
 /** `SOUNDLAKE_STOP_AT=name`: the process stops itself with SIGSTOP there (a paused VM, a GC pause, a frozen container) until a SIGCONT. */
-const stopTarget = parseTarget(process.env.SOUNDLAKE_STOP_AT);
+const stopTarget = parseTarget('SOUNDLAKE_STOP_AT', process.env.SOUNDLAKE_STOP_AT);
 const passes = new Map<string, number>();
 
-function parseTarget(value: string | undefined): { name: string; nth: number } | undefined {
+function parseTarget(variable: string, value: string | undefined): { name: KillPointName; nth: number } | undefined {
   if (!value) return undefined;
   const [name, nth] = value.split(':');
+  // A misspelt point would let a crash test pass without ever crashing.
+  if (!isKillPointName(name)) throw new Error(`${variable}=${value} names no kill point (see src/core/run-phase.ts)`);
   return { name, nth: nth === undefined ? 1 : Math.max(1, Number(nth) || 1) };
 }
 
-export function killPoint(name: string): void {
+export function killPoint(name: KillPointName): void {
   if (target?.name !== name && stopTarget?.name !== name) return;
   const count = (passes.get(name) ?? 0) + 1;
   passes.set(name, count);

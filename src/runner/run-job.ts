@@ -6,6 +6,7 @@ import { lakeFlag, loadConfig } from '../core/config';
 import { parseDateFlag, utcToday } from '../core/dates';
 import { ConfigError, LeaseHeldError, messageOf, NeedsPersonError, SoundlakeError } from '../core/errors';
 import { killPoint } from '../core/kill-point';
+import type { RunPhase } from '../core/run-phase';
 import { createLogger, type Logger } from '../core/log';
 import { configureS3 } from '../connections/s3';
 import type { Job } from '../run/job';
@@ -251,8 +252,8 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
   const lake = openStore(settings.lakeUrl);
   const timings: Record<string, number> = {};
   let lapStart = Date.now();
-  const lap = (name: string) => {
-    timings[name] = (Date.now() - lapStart) / 1000;
+  const lap = (phase: RunPhase) => {
+    timings[`${phase}_s`] = (Date.now() - lapStart) / 1000;
     lapStart = Date.now();
   };
 
@@ -273,11 +274,11 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
     const aborts = options.signal ?? new AbortController().signal;
     const housekeeping: HousekeepingStep[] = [];
     const ctx = await runContext(lake, run, log, lease ? AbortSignal.any([aborts, lease.signal]) : aborts, housekeeping, settings.workers);
-    lap('prepare_s');
+    lap('prepare');
 
     const tty = process.stderr.isTTY && !options.logStream ? process.stderr : undefined;
     const staged = await stageRun(job, jobConfig, ctx, { scope: run.scope, settings, spoolDir: ctx.spoolDir, tty, onBatch: options.onBatch });
-    lap('extract_transform_write_s');
+    lap('extract_transform_write');
 
     const pkg = buildPackage({
       ...run,
@@ -299,7 +300,7 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
     }
     const fenced = await writePackage(lake, pkg, lease!, base, log);
     packaged = true;
-    lap('package_s');
+    lap('package');
     const manifest = await commitRun(lake, fenced, settings, log);
     await dropRedundantVoids(lake, run.scope, voided)
       .then(() => pruneSlots(lake, run.scope))

@@ -4,6 +4,7 @@ import { expectExactlyOnce as expectExactlyOnceOf, prepareTrials, trialRunEnv, t
 import type { Setup } from '../support/listening-scenario';
 import { startS3, type RunningS3 } from '../support/s3rver-harness';
 import { tempDir } from '../support/temp-dir';
+import { KILL_POINTS, type KillPointName } from '../../src/core/run-phase';
 
 /**
  * `kill -9` for real: the CLI runs in a child process and is killed with SIGKILL — by itself at a
@@ -16,7 +17,7 @@ import { tempDir } from '../support/temp-dir';
 const ROOT = path.join(__dirname, '..', '..');
 const DATE = '2026-11-21';
 /** Where the CLI is killed: `name` or `name:n` (the n-th pass). */
-const POINTS = [
+const POINTS: (KillPointName | `${KillPointName}:${number}`)[] = [
   'extract:1',
   'extract:3',
   'stage:1',
@@ -86,6 +87,11 @@ afterAll(async () => {
   work?.cleanup();
   // Read by the README's crash figures; printed so a CI log shows how many trials ran.
   console.log(`crash trials: ${trials}`);
+});
+
+test('the kill points chosen cover every phase of a run that has one', () => {
+  const phaseOf = (point: string) => KILL_POINTS[point.split(':')[0] as KillPointName];
+  expect(new Set(POINTS.map(phaseOf))).toEqual(new Set(Object.values(KILL_POINTS)));
 });
 
 describe.each(['local', 's3'] as const)('kill -9 on a %s lake, then the next run', (kind) => {
