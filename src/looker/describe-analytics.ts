@@ -23,7 +23,7 @@ export async function describeAnalytics(): Promise<Map<string, AnalyticsColumn[]
     await buildWarehouse({ lake: new LocalStore(path.join(dir, 'empty-lake')), dbPath: db, tables: ALL_TABLES });
     const { rows } = await queryWarehouse(
       db,
-      "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'ANALYTICS' ORDER BY table_name, ordinal_position",
+      `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = '${ANALYTICS_SCHEMA}' ORDER BY table_name, ordinal_position`,
     );
     const views = new Map<string, AnalyticsColumn[]>();
     for (const [table, name, type] of rows as [string, string, string][]) {

@@ -3,11 +3,11 @@ import { PermanentError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { sleep } from '../core/retry';
 import type { TableDef } from '../core/table';
-import { createPipe, pipeCopy, pipeName, withSnsTopic } from '../sql/pipes';
+import { createPipe, pipeCopy, withSnsTopic } from '../sql/pipes';
 import { rawColumns } from '../sql/raw-tables';
-import { rawTableName } from '../tables/all-tables';
 import { pipeStatuses } from './pipe-status';
 import { pipeDefinition, rowField } from './sql-rows';
+import { rawTable, qualifiedPipe } from '../tables/warehouse-names';
 
 /** What `snowflake migrate` does to one raw table and its pipe. */
 export interface TableMigration {
@@ -30,7 +30,7 @@ const normalize = (sql: string) => sql.replace(/\s+/g, ' ').replace(/;\s*$/, '')
 export async function planMigration(runner: SqlRunner, tables: readonly TableDef[]): Promise<TableMigration[]> {
   const plans: TableMigration[] = [];
   for (const table of tables) {
-    const raw = `RAW.${rawTableName(table)}`;
+    const raw = `${rawTable(table)}`;
     const existing = (await runner.query(`DESC TABLE ${raw}`)).map((row) => String(rowField(row, 'name')).toUpperCase());
     const wanted = rawColumns(table, 'snowflake');
     const unknown = existing.filter((name) => !wanted.some((c) => c.name === name));
@@ -42,7 +42,7 @@ export async function planMigration(runner: SqlRunner, tables: readonly TableDef
     const definition = await pipeDefinition(runner, table);
     plans.push({
       table: raw,
-      pipe: `RAW.${pipeName(table)}`,
+      pipe: `${qualifiedPipe(table)}`,
       addColumns: wanted.filter((c) => !existing.includes(c.name)).map((c) => ({ name: c.name, type: c.type })),
       recreatePipe: normalize(definition) !== normalize(pipeCopy(table)),
     });
@@ -64,7 +64,7 @@ export async function applyMigration(
 ): Promise<{ table: string; added: string[]; pipe: 'replaced' | 'unchanged'; refreshedFrom: string | null; filesQueued: number }[]> {
   const done = [];
   for (const plan of plans) {
-    const table = tables.find((t) => `RAW.${rawTableName(t)}` === plan.table)!;
+    const table = tables.find((t) => `${rawTable(t)}` === plan.table)!;
     if (plan.addColumns.length === 0 && !plan.recreatePipe) continue;
     const pausedAt = new Date();
     await runner.query(`ALTER PIPE ${plan.pipe} SET PIPE_EXECUTION_PAUSED = TRUE`);

@@ -1,8 +1,8 @@
 import type { SqlRunner } from '../connections/snowflake';
 import { SourceChangedError } from '../core/errors';
 import type { TableDef } from '../core/table';
-import { pipeName } from '../sql/pipes';
 import { firstValue } from './sql-rows';
+import { qualifiedPipe } from '../tables/warehouse-names';
 
 export interface PipeStatus {
   pipe: string;
@@ -16,7 +16,7 @@ export interface PipeStatus {
 export async function pipeStatuses(runner: SqlRunner, tables: readonly TableDef[]): Promise<PipeStatus[]> {
   const out: PipeStatus[] = [];
   for (const table of tables) {
-    const pipe = `RAW.${pipeName(table)}`;
+    const pipe = `${qualifiedPipe(table)}`;
     const raw = firstValue((await runner.query(`SELECT SYSTEM$PIPE_STATUS('${pipe}') AS STATUS`))[0]);
     let status: Record<string, unknown>;
     try {

@@ -1,6 +1,6 @@
 import type { SqlRunner } from '../connections/snowflake';
 import type { TableDef } from '../core/table';
-import { pipeName } from '../sql/pipes';
+import { qualifiedPipe } from '../tables/warehouse-names';
 
 /**
  * ALTER PIPE … REFRESH MODIFIED_AFTER per pipe: queues the files written to the lake since a time
@@ -13,8 +13,8 @@ export async function refreshPipes(runner: SqlRunner, tables: readonly TableDef[
   const out: { pipe: string; since: string; files: number }[] = [];
   const at = since.toISOString();
   for (const table of tables) {
-    const rows = await runner.query(`ALTER PIPE RAW.${pipeName(table)} REFRESH MODIFIED_AFTER = '${at}'`);
-    out.push({ pipe: `RAW.${pipeName(table)}`, since: at, files: rows.length });
+    const rows = await runner.query(`ALTER PIPE ${qualifiedPipe(table)} REFRESH MODIFIED_AFTER = '${at}'`);
+    out.push({ pipe: `${qualifiedPipe(table)}`, since: at, files: rows.length });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { SqlRow, SqlRunner } from '../connections/snowflake';
 import type { TableDef } from '../core/table';
-import { pipeName } from '../sql/pipes';
+import { qualifiedPipe } from '../tables/warehouse-names';
 
 /** A column of a result row, whatever case the driver gave its name (SHOW/DESC use lower case). */
 export const rowField = (row: SqlRow, name: string): unknown => row[name] ?? row[name.toUpperCase()] ?? row[name.toLowerCase()];
@@ -10,6 +10,6 @@ export const firstValue = (row: SqlRow | undefined): unknown => (row ? Object.va
 
 /** A table's pipe's COPY statement as Snowflake holds it (DESC PIPE … definition); '' when it shows none. */
 export async function pipeDefinition(runner: SqlRunner, table: TableDef): Promise<string> {
-  const [row] = await runner.query(`DESC PIPE RAW.${pipeName(table)}`);
+  const [row] = await runner.query(`DESC PIPE ${qualifiedPipe(table)}`);
   return String((row && rowField(row, 'definition')) ?? '');
 }

@@ -7,9 +7,9 @@ import { qualifiedName, type TableDef } from '../core/table';
 import { readCsvHeader } from '../lake/csv-header';
 import type { Store } from '../lake/store';
 import { LOAD_COLUMNS } from '../sql/column-types';
-import { pipeName } from '../sql/pipes';
-import { ALL_TABLES, rawTableName } from '../tables/all-tables';
+import { ALL_TABLES } from '../tables/all-tables';
 import { pipeDefinition, rowField } from './sql-rows';
+import { rawTable, qualifiedPipe } from '../tables/warehouse-names';
 
 export type FileState = 'loaded' | 'pending' | 'failed' | 'row_mismatch' | 'header_mismatch';
 
@@ -38,7 +38,7 @@ async function pipeLayout(runner: SqlRunner, table: TableDef): Promise<string[]>
   const load = LOAD_COLUMNS.map((c) => c.name.toUpperCase());
   const definition = await pipeDefinition(runner, table);
   const columns = /COPY INTO [A-Za-z0-9_$.]+\s*\(([^)]*)\)/i.exec(definition);
-  if (!columns) throw new PermanentError(`DESC PIPE RAW.${pipeName(table)} shows no COPY INTO column list: ${definition.slice(0, 200)}`);
+  if (!columns) throw new PermanentError(`DESC PIPE ${qualifiedPipe(table)} shows no COPY INTO column list: ${definition.slice(0, 200)}`);
   return columns[1].split(',').map((name) => name.trim().toUpperCase()).filter((name) => !load.includes(name));
 }
 
@@ -67,7 +67,7 @@ export async function layoutMismatches(runner: SqlRunner, manifest: RunManifest,
       if (header.join(',') !== layout.join(',')) {
         mismatches.set(
           file.key,
-          `the file's columns (${header.join(', ')}) are not the ones RAW.${pipeName(table)} loads (${layout.join(', ')}): run ${cliCommand('snowflake migrate --since <when this layout was deployed>')}`,
+          `the file's columns (${header.join(', ')}) are not the ones ${qualifiedPipe(table)} loads (${layout.join(', ')}): run ${cliCommand('snowflake migrate --since <when this layout was deployed>')}`,
         );
       }
     }
@@ -86,7 +86,7 @@ export async function verifyRun(runner: SqlRunner, manifest: RunManifest, mismat
     const qualified = qualifiedName(table);
     const history = await runner.query(
       `SELECT FILE_NAME, STATUS, ROW_COUNT, FIRST_ERROR_MESSAGE, LAST_LOAD_TIME FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(` +
-        `TABLE_NAME => 'RAW.${rawTableName(table)}', START_TIME => DATEADD(DAY, -14, CURRENT_TIMESTAMP()))) ORDER BY LAST_LOAD_TIME`,
+        `TABLE_NAME => '${rawTable(table)}', START_TIME => DATEADD(DAY, -14, CURRENT_TIMESTAMP()))) ORDER BY LAST_LOAD_TIME`,
     );
     for (const file of tableFiles) {
       // FILE_NAME is the path under the stage on raw/; take the latest attempt for the file.

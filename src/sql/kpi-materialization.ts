@@ -1,4 +1,5 @@
 import { splitStatements } from './split-statements';
+import { ANALYTICS_SCHEMA, analyticsObject, storedKpi } from '../tables/warehouse-names';
 
 /**
  * The listening KPIs recompute over all raw history on every query when they are views. They can
@@ -11,8 +12,6 @@ import { splitStatements } from './split-statements';
 export const KPI_VIEWS = ['LISTENING_GENRE_DAILY', 'LISTENING_TOP_SONGS_DAILY', 'LISTENING_TOP_GENRES_DAILY'] as const;
 
 export type KpiMaterialization = 'view' | 'dynamic_table' | 'table';
-
-export const storedKpi = (name: string) => `${name}_DT`;
 
 /**
  * The model SQL with each KPI view stored: `CREATE OR REPLACE TABLE ANALYTICS.{NAME}_DT AS <select>`
@@ -30,11 +29,11 @@ export function materializeKpis(sql: string, mode: KpiMaterialization): string {
     found.add(name);
     const header =
       mode === 'table'
-        ? `CREATE OR REPLACE TABLE ANALYTICS.${storedKpi(name)} AS`
-        : `CREATE OR REPLACE DYNAMIC TABLE ANALYTICS.${storedKpi(name)}\n  TARGET_LAG = '\${KPI_TARGET_LAG}'\n  WAREHOUSE = \${WAREHOUSE}\n  REFRESH_MODE = AUTO\nAS`;
-    return [statement.replace(m[0], header), `CREATE OR REPLACE VIEW ANALYTICS.${name} AS SELECT * FROM ANALYTICS.${storedKpi(name)}`];
+        ? `CREATE OR REPLACE TABLE ${analyticsObject(storedKpi(name))} AS`
+        : `CREATE OR REPLACE DYNAMIC TABLE ${analyticsObject(storedKpi(name))}\n  TARGET_LAG = '\${KPI_TARGET_LAG}'\n  WAREHOUSE = \${WAREHOUSE}\n  REFRESH_MODE = AUTO\nAS`;
+    return [statement.replace(m[0], header), `CREATE OR REPLACE VIEW ${analyticsObject(name)} AS SELECT * FROM ${analyticsObject(storedKpi(name))}`];
   });
   const missing = KPI_VIEWS.filter((name) => !found.has(name));
-  if (missing.length > 0) throw new Error(`the model SQL has no view ANALYTICS.${missing.join(', ')} to materialize`);
+  if (missing.length > 0) throw new Error(`the model SQL has no view ${ANALYTICS_SCHEMA}.${missing.join(', ')} to materialize`);
   return `${statements.join(';\n\n')};\n`;
 }

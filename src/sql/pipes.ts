@@ -1,10 +1,9 @@
 import { csvColumns, qualifiedName, type TableDef } from '../core/table';
 import { partitionFilePattern } from '../lake/keys';
-import { rawTableName } from '../tables/all-tables';
 import { LOAD_COLUMNS } from './column-types';
 import { rawColumns } from './raw-tables';
+import { LAKE_STAGE, CSV_FILE_FORMAT, rawTable, qualifiedPipe } from '../tables/warehouse-names';
 
-export const pipeName = (table: TableDef) => `${rawTableName(table)}_PIPE`;
 /**
  * The folder a pipe watches, relative to the stage (which sits on {lake}/raw/, so Snowflake can
  * never see _staging/ or rejects/): its own table's, so no two pipes overlap.
@@ -34,7 +33,7 @@ export function withSnsTopic(createPipeSql: string, topicArn: string | undefined
  */
 export function createPipe(table: TableDef, mode: 'if-not-exists' | 'replace' = 'if-not-exists'): string {
   return [
-    mode === 'replace' ? `CREATE OR REPLACE PIPE RAW.${pipeName(table)}` : `CREATE PIPE IF NOT EXISTS RAW.${pipeName(table)}`,
+    mode === 'replace' ? `CREATE OR REPLACE PIPE ${qualifiedPipe(table)}` : `CREATE PIPE IF NOT EXISTS ${qualifiedPipe(table)}`,
     '  AUTO_INGEST = TRUE',
     `  COMMENT = 'soundlake: ${qualifiedName(table)}'`,
     'AS',
@@ -59,9 +58,9 @@ export function pipeCopy(table: TableDef): string {
   });
   const select = [...fileColumns, ...LOAD_COLUMNS.map((c) => c.source)].join(', ');
   return [
-    `COPY INTO RAW.${rawTableName(table)} (${columns.join(', ')})`,
-    `FROM (SELECT ${select} FROM @RAW.LAKE_STAGE/${pipePath(table)})`,
-    "FILE_FORMAT = (FORMAT_NAME = 'RAW.SOUNDLAKE_CSV')",
+    `COPY INTO ${rawTable(table)} (${columns.join(', ')})`,
+    `FROM (SELECT ${select} FROM @${LAKE_STAGE}/${pipePath(table)})`,
+    `FILE_FORMAT = (FORMAT_NAME = '${CSV_FILE_FORMAT}')`,
     `PATTERN = '${pipePattern(table)}'`,
     'ON_ERROR = SKIP_FILE',
   ].join('\n');

@@ -1,6 +1,6 @@
 import { csvColumns, type TableDef } from '../core/table';
-import { rawTableName } from '../tables/all-tables';
 import { DUCKDB_TYPES, LOAD_COLUMNS, SNOWFLAKE_TYPES } from './column-types';
+import { rawTable } from '../tables/warehouse-names';
 
 export type Dialect = 'snowflake' | 'duckdb';
 
@@ -18,5 +18,5 @@ export function createRawTable(table: TableDef, dialect: Dialect): string {
     .map((c) => `  ${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`)
     .join(',\n');
   const comment = dialect === 'snowflake' ? `\nCOMMENT = '${table.description.replace(/'/g, "''")}'` : '';
-  return `CREATE TABLE IF NOT EXISTS RAW.${rawTableName(table)} (\n${columns}\n)${comment};`;
+  return `CREATE TABLE IF NOT EXISTS ${rawTable(table)} (\n${columns}\n)${comment};`;
 }

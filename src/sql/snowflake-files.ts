@@ -2,11 +2,11 @@ import * as path from 'node:path';
 import { syncGeneratedFiles } from '../core/generated-files';
 import { packageRoot } from '../core/package-root';
 import type { TableDef } from '../core/table';
-import { rawTableName } from '../tables/all-tables';
-import { KPI_VIEWS, materializeKpis, storedKpi } from './kpi-materialization';
+import { KPI_VIEWS, materializeKpis } from './kpi-materialization';
 import { modelFiles, modelScript } from './model-statements';
-import { createPipe, pipeName } from './pipes';
+import { createPipe } from './pipes';
 import { createRawTable } from './raw-tables';
+import { rawTable, pipeName, qualifiedPipe, analyticsObject, storedKpi } from '../tables/warehouse-names';
 
 export const snowflakeDir = () => path.join(packageRoot(), 'sql', 'snowflake');
 
@@ -21,9 +21,9 @@ const HEADER = (what: string) =>
  */
 function monitoring(tables: readonly TableDef[]): string {
   const history = tables
-    .map((t) => `  SELECT * FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => 'RAW.${rawTableName(t)}', START_TIME => DATEADD(DAY, -14, CURRENT_TIMESTAMP())))`)
+    .map((t) => `  SELECT * FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => '${rawTable(t)}', START_TIME => DATEADD(DAY, -14, CURRENT_TIMESTAMP())))`)
     .join('\n  UNION ALL\n');
-  const status = tables.map((t) => `SELECT '${pipeName(t)}' AS PIPE_NAME, PARSE_JSON(SYSTEM$PIPE_STATUS('RAW.${pipeName(t)}')) AS STATUS`).join('\nUNION ALL\n');
+  const status = tables.map((t) => `SELECT '${pipeName(t)}' AS PIPE_NAME, PARSE_JSON(SYSTEM$PIPE_STATUS('${qualifiedPipe(t)}')) AS STATUS`).join('\nUNION ALL\n');
   return [
     '-- Pipe status, one row per pipe (executionState, pendingFileCount, lastIngestedTimestamp, error…).',
     `${status};`,
@@ -42,7 +42,7 @@ function listeningKpis(): string {
 
 /** Applied with `[snowflake] kpi_materialization = view` (the default): the KPI dynamic tables of an earlier choice go. */
 function kpiViews(): string {
-  const drops = KPI_VIEWS.map((name) => `DROP DYNAMIC TABLE IF EXISTS ANALYTICS.${storedKpi(name)};`).join('\n');
+  const drops = KPI_VIEWS.map((name) => `DROP DYNAMIC TABLE IF EXISTS ${analyticsObject(storedKpi(name))};`).join('\n');
   return `-- The KPIs are the views of 40_models.sql; dynamic tables from kpi_materialization = dynamic_table are dropped\n-- (they would keep refreshing, and costing credits, with nothing reading them).\n${drops}\n`;
 }
 

@@ -20,11 +20,6 @@ export const ALL_TABLES: readonly TableDef[] = [
   ...distrokidTables,
 ];
 
-/** RAW.{SOURCE}_{TABLE}: the raw table a lake table loads into. */
-export const rawTableName = (table: TableDef) => `${table.source}_${table.name}`.toUpperCase();
-/** ANALYTICS.{TABLE}: the deduplicated view of it (table names are unique across sources). */
-export const viewName = (table: TableDef) => table.name.toUpperCase();
-
 {
   const names = new Set<string>();
   for (const table of ALL_TABLES) {

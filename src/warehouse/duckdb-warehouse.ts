@@ -17,7 +17,7 @@ import { DUCKDB_TYPES } from '../sql/column-types';
 import { modelScript } from '../sql/model-statements';
 import { createRawTable } from '../sql/raw-tables';
 import { splitStatements } from '../sql/split-statements';
-import { rawTableName } from '../tables/all-tables';
+import { RAW_SCHEMA, ANALYTICS_SCHEMA, rawTableName, rawTable } from '../tables/warehouse-names';
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
@@ -67,8 +67,8 @@ export async function buildWarehouse(options: {
   const connection = await instance.connect();
   const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'soundlake-warehouse-'));
   try {
-    await connection.run('CREATE SCHEMA IF NOT EXISTS RAW');
-    await connection.run('CREATE SCHEMA IF NOT EXISTS ANALYTICS');
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${RAW_SCHEMA}`);
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${ANALYTICS_SCHEMA}`);
     const keys = (await lake.list(zonePrefix('raw'))).map((o) => o.key);
     const summary: WarehouseSummary = { tables: [] };
     for (const table of tables) {
@@ -76,7 +76,7 @@ export async function buildWarehouse(options: {
       const files = keys.filter((key) => isCommittedDataFile(key, table));
       let rows = 0;
       for (const key of files) rows += await loadFile(connection, lake, key, table, downloads);
-      summary.tables.push({ table: `RAW.${rawTableName(table)}`, files: files.length, rows });
+      summary.tables.push({ table: `${rawTable(table)}`, files: files.length, rows });
       log?.debug('loaded', { table: rawTableName(table), files: files.length, rows });
     }
     for (const statement of splitStatements(materializeKpis(modelScript(tables), options.kpis ?? 'view'))) {
@@ -116,7 +116,7 @@ async function loadFile(connection: DuckDBConnection, lake: Store, key: string, 
   const names = inFile.map((c) => c.name.toUpperCase());
   // DuckDB answers an INSERT with one row: the number of rows inserted.
   const inserted = await connection.runAndReadAll(
-    `INSERT INTO RAW.${rawTableName(table)} (${[...names, '_FILE_NAME', '_FILE_ROW', '_LOADED_AT'].join(', ')}) ` +
+    `INSERT INTO ${rawTable(table)} (${[...names, '_FILE_NAME', '_FILE_ROW', '_LOADED_AT'].join(', ')}) ` +
       `SELECT ${names.join(', ')}, ${sqlString(fileName)}, ROW_NUMBER() OVER (), current_timestamp FROM ${readCsv(local, inFile)}`,
   );
   return Number(inserted.getRowsJS()[0][0]);

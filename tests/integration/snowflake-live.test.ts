@@ -9,10 +9,11 @@ import { openStore } from '../../src/lake/open-store';
 import { runJob } from '../../src/runner/run-job';
 import { pipeStatuses } from '../../src/snowflake/pipe-status';
 import { layoutMismatches, verifyRun } from '../../src/snowflake/verify-run';
-import { ALL_TABLES, rawTableName } from '../../src/tables/all-tables';
+import { ALL_TABLES } from '../../src/tables/all-tables';
 import { buildWarehouse, queryWarehouse } from '../../src/warehouse/duckdb-warehouse';
 import { LogCapture } from '../support/log-capture';
 import { tempDir } from '../support/temp-dir';
+import { rawTableName } from '../../src/tables/warehouse-names';
 
 /**
  * Opt-in, against a real Snowflake account (docs/deployment.md, "The live test"):

@@ -6,8 +6,9 @@ import { createPipe, pipePattern } from '../../src/sql/pipes';
 import { rawColumns } from '../../src/sql/raw-tables';
 import { generatedSnowflakeFiles, writeGeneratedFiles } from '../../src/sql/snowflake-files';
 import { splitStatements } from '../../src/sql/split-statements';
-import { ALL_TABLES, rawTableName } from '../../src/tables/all-tables';
+import { ALL_TABLES } from '../../src/tables/all-tables';
 import { tempDir } from '../support/temp-dir';
+import { rawTableName } from '../../src/tables/warehouse-names';
 
 test('the committed sql/snowflake/ files are what the code generates (soundlake sql generate --check)', () => {
   expect(writeGeneratedFiles(ALL_TABLES, { check: true })).toEqual([]);
