@@ -17,6 +17,7 @@ import { kpiMaterialization, setupStatements, setupVariables, SNS_TOPIC_ARN, sns
 import { findManifest, layoutMismatches, verifyRun, type FileCheck } from '../snowflake/verify-run';
 import { ALL_TABLES } from '../tables/all-tables';
 import { withAbortOnSignals } from './abort-on-signals';
+import { intFlag } from './command-flags';
 
 /**
  * Config plus a configured Snowflake session (settings checked before any I/O), as the loader role,
@@ -26,6 +27,13 @@ async function connect(config: Config, as: 'loader' | 'admin' = 'loader'): Promi
   await configureSnowflake(readSnowflakeSettings(config, as));
 }
 
+/** `--since`: YYYY-MM-DD (UTC midnight) or an ISO-8601 time with a zone. */
+function sinceFlag(raw: string): Date {
+  const since = parseSince(raw);
+  if (!since) throw new ConfigError(`--since ${JSON.stringify(raw)}: expected YYYY-MM-DD or an ISO-8601 time with a zone, e.g. 2026-11-20T06:00:00Z`);
+  return since;
+}
+
 function summarise(checks: readonly FileCheck[]): string {
   return textTable(
     ['file', 'state', 'expected rows', 'loaded rows', 'error'],
@@ -33,13 +41,9 @@ function summarise(checks: readonly FileCheck[]): string {
   );
 }
 
-export function addSnowflakeCommand(program: Command): void {
-  const snowflake = program
-    .command('snowflake')
-    .description('apply the Snowpipe DDL, check pipes, reconcile runs with COPY_HISTORY')
-    .addHelpText('after', '\nConnection: [snowflake] account, user, loader_role, warehouse, database; SNOWFLAKE_PASSWORD or a key pair.');
-
-  snowflake
+/** `snowflake setup`: applies the DDL as the admin and loader roles and prints what AWS and Looker need. */
+function addSetupSubcommand(parent: Command): void {
+  parent
     .command('setup')
     .description('apply sql/snowflake/*.sql in order (idempotent) and print the values AWS needs')
     .option('--dry-run', 'print the statements with variables filled; connect to nothing')
@@ -73,20 +77,16 @@ export function addSnowflakeCommand(program: Command): void {
           : `\nno Looker user: [looker] public_key_path is empty (docs/looker.md, "Connecting Looker").`,
       );
     });
+}
 
-  snowflake
+/** `snowflake migrate`: brings RAW tables and pipes to the table definitions. */
+function addMigrateSubcommand(parent: Command): void {
+  parent
     .command('migrate')
     .description('bring RAW tables and pipes to the table definitions: add new columns, replace changed pipes (paused while they change), queue files they missed')
     .option('--dry-run', 'print what would change; change nothing')
-    .option('--wait <seconds>', 'how long a paused pipe may take to finish its pending files (default 300)', (raw) => {
-      if (!/^\d+$/.test(raw)) throw new ConfigError(`--wait ${JSON.stringify(raw)}: expected whole seconds`);
-      return Number(raw);
-    })
-    .option('--since <time>', 'also queue files written since this time (when the new image was deployed): files of the new layout the old pipe refused', (raw: string) => {
-      const since = parseSince(raw);
-      if (!since) throw new ConfigError(`--since ${JSON.stringify(raw)}: expected YYYY-MM-DD or an ISO-8601 time with a zone`);
-      return since;
-    })
+    .option('--wait <seconds>', 'how long a paused pipe may take to finish its pending files (default 300)', intFlag('--wait', 0, 86_400))
+    .option('--since <time>', 'also queue files written since this time (when the new image was deployed): files of the new layout the old pipe refused', sinceFlag)
     .addHelpText(
       'after',
       '\nOrder for a table definition that gained a column: deploy the image that writes it, then\n' +
@@ -111,8 +111,11 @@ export function addSnowflakeCommand(program: Command): void {
       const done = await applyMigration(snowflakeRunner, ALL_TABLES, plans, { waitSeconds: flags.wait ?? 300, since: flags.since, snsTopic: snsTopic(config) });
       console.log(textTable(['table', 'added', 'pipe', 'refreshed from', 'files queued'], done.map((d) => [d.table, d.added.join(', ') || '-', d.pipe, d.refreshedFrom, d.filesQueued])));
     });
+}
 
-  snowflake
+/** `snowflake sns-policy`: the principal Snowflake's queue subscribes to the lake's SNS topic with. */
+function addSnsPolicySubcommand(parent: Command): void {
+  parent
     .command('sns-policy')
     .description("SNS route, first step (before setup; logs in as [snowflake] admin_role): the principal Snowflake's queue subscribes to the lake's SNS topic with (for the stack's snowflake.snsSubscriberArn)")
     .requiredOption('--topic <arn>', 'the SNS topic the lake bucket notifies (stack output LakeTopicArn)')
@@ -125,8 +128,11 @@ export function addSnowflakeCommand(program: Command): void {
       console.log(`Snowflake subscribes to ${flags.topic} as ${principal}`);
       console.log(`Put it in the deploy settings as snowflake.snsSubscriberArn, deploy, then set SNOWFLAKE_AWS_SNS_TOPIC and run ${cliCommand('snowflake setup')}.`);
     });
+}
 
-  snowflake
+/** `snowflake status`: SYSTEM$PIPE_STATUS of every pipe. */
+function addStatusSubcommand(parent: Command): void {
+  parent
     .command('status')
     .description('SYSTEM$PIPE_STATUS of every pipe')
     .action(async () => {
@@ -140,16 +146,15 @@ export function addSnowflakeCommand(program: Command): void {
         ),
       );
     });
+}
 
-  snowflake
+/** `snowflake verify`: a run's manifest against COPY_HISTORY. */
+function addVerifySubcommand(parent: Command): void {
+  parent
     .command('verify')
     .description("reconcile a run's manifest with COPY_HISTORY; exit 0 only when every file loaded with the expected rows")
     .requiredOption('--run <id>', 'run id (its manifest is read from the lake)')
-    .option('--wait <seconds>', 'poll until every file is loaded or one failed, for at most this long', (raw) => {
-      const n = Number(raw);
-      if (!/^\d+$/.test(raw)) throw new ConfigError(`--wait ${JSON.stringify(raw)}: expected whole seconds`);
-      return n;
-    })
+    .option('--wait <seconds>', 'poll until every file is loaded or one failed, for at most this long', intFlag('--wait', 0, 86_400))
     .option('--lake <url>', 'lake holding the manifest; default [lake] url')
     .action(async (flags: { run: string; wait?: number; lake?: string }) => {
       const config = loadConfig({ flags: lakeFlag(flags.lake) });
@@ -176,15 +181,14 @@ export function addSnowflakeCommand(program: Command): void {
       if (checks.every((c) => c.state === 'loaded')) console.log(`run ${flags.run}: ${line}`);
       else throw new SoundlakeError(`run ${flags.run} is not fully loaded: ${line}`, 1);
     });
+}
 
-  snowflake
+/** `snowflake refresh`: queues files no notification announced. */
+function addRefreshSubcommand(parent: Command): void {
+  parent
     .command('refresh')
     .description('ALTER PIPE … REFRESH MODIFIED_AFTER: queue the lake files written since a time that no notification announced (Snowflake looks back 7 days at most)')
-    .requiredOption('--since <time>', 'files written to the lake since this time: YYYY-MM-DD (UTC midnight) or an ISO-8601 time with a zone', (raw: string) => {
-      const since = parseSince(raw);
-      if (!since) throw new ConfigError(`--since ${JSON.stringify(raw)}: expected YYYY-MM-DD or an ISO-8601 time with a zone, e.g. 2026-11-20T06:00:00Z`);
-      return since;
-    })
+    .requiredOption('--since <time>', 'files written to the lake since this time: YYYY-MM-DD (UTC midnight) or an ISO-8601 time with a zone', sinceFlag)
     .addHelpText('after', '\nBy write time, not by partition: rows land in the partitions of their event days, which may lie far back.')
     .action(async (flags: { since: Date }) => {
       const config = loadConfig();
@@ -195,4 +199,17 @@ export function addSnowflakeCommand(program: Command): void {
       const refreshed = await refreshPipes(snowflakeRunner, ALL_TABLES, flags.since);
       console.log(textTable(['pipe', 'modified after', 'files queued'], refreshed.map((r) => [r.pipe, r.since, r.files])));
     });
+}
+
+export function addSnowflakeCommand(program: Command): void {
+  const snowflake = program
+    .command('snowflake')
+    .description('apply the Snowpipe DDL, check pipes, reconcile runs with COPY_HISTORY')
+    .addHelpText('after', '\nConnection: [snowflake] account, user, loader_role, warehouse, database; SNOWFLAKE_PASSWORD or a key pair.');
+  addSetupSubcommand(snowflake);
+  addMigrateSubcommand(snowflake);
+  addSnsPolicySubcommand(snowflake);
+  addStatusSubcommand(snowflake);
+  addVerifySubcommand(snowflake);
+  addRefreshSubcommand(snowflake);
 }

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalStore } from '../lake/local-store';
 import { ALL_TABLES } from '../tables/all-tables';
+import { ANALYTICS_SCHEMA } from '../tables/warehouse-names';
 import { buildWarehouse, queryWarehouse } from '../warehouse/duckdb-warehouse';
 
 export interface AnalyticsColumn {
