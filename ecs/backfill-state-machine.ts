@@ -8,6 +8,13 @@ import { canBackfill } from '../src/runner/backfill-plan';
 import type { DeploySettings } from './deploy-settings';
 import { CONTAINER, passRoles, type JobTasks } from './job-tasks';
 import { pascal } from './job-deployments';
+import { StackUnit } from './stack-unit';
+
+export interface BackfillStateMachineProps {
+  settings: DeploySettings;
+  tasks: JobTasks;
+  cluster: { arn: string; name: string };
+}
 
 /**
  * ECS API errors Step Functions retries with backoff: ECS.AmazonECSException is what RunTask raises
@@ -35,64 +42,69 @@ export const clusterTasksArn = (s: DeploySettings, clusterName: string) => `arn:
  * its task exits non-zero. At most `maxConcurrency` tasks at once; capacity errors retried with
  * backoff; the run fails once more than `toleratedFailurePercentage` of the items failed.
  */
-export function backfillStateMachine(scope: Construct, s: DeploySettings, tasks: JobTasks, cluster: { arn: string; name: string }): sfn.StateMachine {
-  const clusterArn = cluster.arn;
-  const network = {
-    AwsvpcConfiguration: { Subnets: s.subnetIds, SecurityGroups: s.securityGroupIds, AssignPublicIp: s.egress === 'public-ip' ? 'ENABLED' : 'DISABLED' },
-  };
-  // The jobs `soundlake backfill-plan` accepts (dated or shardable inputs).
-  const backfillTasks = tasks.tasks.filter((t) => canBackfill(findJob(t.deployment.job)!));
-  const choice = new sfn.Choice(scope, 'WhichJob', { comment: 'Each item runs on its own job task definition.' });
-  for (const { deployment, taskDefinition } of backfillTasks) {
-    const run = new sfn.CustomState(scope, `Run${pascal(deployment.job)}`, {
-      stateJson: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::ecs:runTask.sync',
-        Parameters: {
-          Cluster: clusterArn,
-          TaskDefinition: taskDefinition.taskDefinitionArn,
-          LaunchType: 'FARGATE',
-          NetworkConfiguration: network,
-          Overrides: { ContainerOverrides: [{ Name: CONTAINER, 'Command.$': '$.command' }] },
-          PropagateTags: 'TASK_DEFINITION',
+export class BackfillStateMachine extends StackUnit {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, { settings: s, tasks, cluster }: BackfillStateMachineProps) {
+    super(scope, id);
+    const clusterArn = cluster.arn;
+    const network = {
+      AwsvpcConfiguration: { Subnets: s.subnetIds, SecurityGroups: s.securityGroupIds, AssignPublicIp: s.egress === 'public-ip' ? 'ENABLED' : 'DISABLED' },
+    };
+    // The jobs `soundlake backfill-plan` accepts (dated or shardable inputs).
+    const backfillTasks = tasks.tasks.filter((t) => canBackfill(findJob(t.deployment.job)!));
+    const choice = new sfn.Choice(this, 'WhichJob', { comment: 'Each item runs on its own job task definition.' });
+    for (const { deployment, taskDefinition } of backfillTasks) {
+      const run = new sfn.CustomState(this, `Run${pascal(deployment.job)}`, {
+        stateJson: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::ecs:runTask.sync',
+          Parameters: {
+            Cluster: clusterArn,
+            TaskDefinition: taskDefinition.taskDefinitionArn,
+            LaunchType: 'FARGATE',
+            NetworkConfiguration: network,
+            Overrides: { ContainerOverrides: [{ Name: CONTAINER, 'Command.$': '$.command' }] },
+            PropagateTags: 'TASK_DEFINITION',
+          },
+          // A run that hangs must not hold a Map slot for the whole backfill.
+          TimeoutSeconds: s.backfill.itemTimeoutMinutes * 60,
+          Retry: [
+            { ErrorEquals: CAPACITY_ERRORS, IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' },
+            { ErrorEquals: RUN_FAILURES, IntervalSeconds: 300, BackoffRate: 2, MaxAttempts: 2, JitterStrategy: 'FULL' },
+          ],
         },
-        // A run that hangs must not hold a Map slot for the whole backfill.
-        TimeoutSeconds: s.backfill.itemTimeoutMinutes * 60,
-        Retry: [
-          { ErrorEquals: CAPACITY_ERRORS, IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' },
-          { ErrorEquals: RUN_FAILURES, IntervalSeconds: 300, BackoffRate: 2, MaxAttempts: 2, JitterStrategy: 'FULL' },
-        ],
-      },
+      });
+      choice.when(sfn.Condition.stringEquals('$.job', deployment.job), run);
+    }
+    choice.otherwise(new sfn.Fail(this, 'UnknownJob', { error: 'UnknownJob', cause: `items name one of: ${backfillTasks.map((t) => t.deployment.job).join(', ')}` }));
+
+    const map = new sfn.DistributedMap(this, 'Backfill', {
+      itemsPath: '$.items',
+      maxConcurrency: s.backfill.maxConcurrency,
+      toleratedFailurePercentage: s.backfill.toleratedFailurePercentage,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      label: 'Backfill',
     });
-    choice.when(sfn.Condition.stringEquals('$.job', deployment.job), run);
+    map.itemProcessor(choice);
+
+    const machine = new sfn.StateMachine(this, 'BackfillStateMachine', {
+      stateMachineName: 'soundlake-backfill',
+      definitionBody: sfn.DefinitionBody.fromChainable(map),
+      timeout: Duration.days(7),
+      logs: { destination: new logs.LogGroup(this, 'BackfillLogs', { logGroupName: '/soundlake/backfill', retention: logs.RetentionDays.THREE_MONTHS }), level: sfn.LogLevel.ERROR },
+    });
+    machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: backfillTasks.map((t) => t.taskDefinition.taskDefinitionArn) }));
+    // By resource, not by an ecs:cluster condition: .sync polls DescribeTasks and stops a timed-out task with StopTask.
+    machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [clusterTasksArn(s, cluster.name)] }));
+    // runTask.sync learns that a task stopped through this managed EventBridge rule.
+    machine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        resources: [`arn:aws:events:${s.region}:${s.account}:rule/StepFunctionsGetEventsForECSTaskRule`],
+      }),
+    );
+    machine.addToRolePolicy(passRoles(tasks));
+    this.stateMachine = machine;
   }
-  choice.otherwise(new sfn.Fail(scope, 'UnknownJob', { error: 'UnknownJob', cause: `items name one of: ${backfillTasks.map((t) => t.deployment.job).join(', ')}` }));
-
-  const map = new sfn.DistributedMap(scope, 'Backfill', {
-    itemsPath: '$.items',
-    maxConcurrency: s.backfill.maxConcurrency,
-    toleratedFailurePercentage: s.backfill.toleratedFailurePercentage,
-    mapExecutionType: sfn.StateMachineType.STANDARD,
-    label: 'Backfill',
-  });
-  map.itemProcessor(choice);
-
-  const machine = new sfn.StateMachine(scope, 'BackfillStateMachine', {
-    stateMachineName: 'soundlake-backfill',
-    definitionBody: sfn.DefinitionBody.fromChainable(map),
-    timeout: Duration.days(7),
-    logs: { destination: new logs.LogGroup(scope, 'BackfillLogs', { logGroupName: '/soundlake/backfill', retention: logs.RetentionDays.THREE_MONTHS }), level: sfn.LogLevel.ERROR },
-  });
-  machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: backfillTasks.map((t) => t.taskDefinition.taskDefinitionArn) }));
-  // By resource, not by an ecs:cluster condition: .sync polls DescribeTasks and stops a timed-out task with StopTask.
-  machine.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [clusterTasksArn(s, cluster.name)] }));
-  // runTask.sync learns that a task stopped through this managed EventBridge rule.
-  machine.addToRolePolicy(
-    new iam.PolicyStatement({
-      actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-      resources: [`arn:aws:events:${s.region}:${s.account}:rule/StepFunctionsGetEventsForECSTaskRule`],
-    }),
-  );
-  machine.addToRolePolicy(passRoles(tasks));
-  return machine;
 }

@@ -7,6 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { pipesWired, type DeploySettings } from './deploy-settings';
 import { JOB_DEPLOYMENTS, pascal, type JobDeployment } from './job-deployments';
+import { StackUnit } from './stack-unit';
 import { ValueFromSecret } from './value-from-secret';
 
 /** The container's name in every task definition (overrides name it). */
@@ -62,6 +63,12 @@ function environment(d: JobDeployment, s: DeploySettings, region: string): Recor
   };
 }
 
+export interface JobTasksProps {
+  settings: DeploySettings;
+  logGroup: logs.ILogGroup;
+  region: string;
+}
+
 /**
  * One Fargate task definition per job (its own size, image and secrets), sharing an execution
  * role (pull, logs, the secrets its tasks name) and a task role.
@@ -71,7 +78,7 @@ export class JobTasks extends Construct {
   readonly taskRole: iam.Role;
   readonly executionRole: iam.Role;
 
-  constructor(scope: Construct, id: string, s: DeploySettings, logGroup: logs.ILogGroup, region: string) {
+  constructor(scope: Construct, id: string, { settings: s, logGroup, region }: JobTasksProps) {
     super(scope, id);
     this.taskRole = taskRole(this, s);
     this.executionRole = new iam.Role(this, 'ExecutionRole', {
@@ -109,38 +116,51 @@ export class JobTasks extends Construct {
  * bucket (its queue, or on the SNS route its subscription): files committed before that would
  * never be announced to the pipes.
  */
-export function jobSchedules(scope: Construct, s: DeploySettings, tasks: JobTasks, clusterArn: string, deadLetters: sqs.IQueue): scheduler.CfnSchedule[] {
-  const role = new iam.Role(scope, 'SchedulerRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
-    description: 'Lets EventBridge Scheduler start the soundlake job tasks and dead-letter failed starts.',
-  });
-  role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: tasks.tasks.map((t) => t.taskDefinition.taskDefinitionArn) }));
-  role.addToPolicy(passRoles(tasks));
-  deadLetters.grantSendMessages(role);
-  const enabled = pipesWired(s);
-  return tasks.tasks.map(
-    ({ deployment: d, taskDefinition }) =>
-      new scheduler.CfnSchedule(scope, `${pascal(d.job)}Schedule`, {
-        name: `soundlake-${d.job}`,
-        description: d.description,
-        scheduleExpression: d.schedule,
-        state: enabled ? 'ENABLED' : 'DISABLED',
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: {
-          arn: clusterArn,
-          roleArn: role.roleArn,
-          retryPolicy: { maximumRetryAttempts: d.startRetries, maximumEventAgeInSeconds: 3600 },
-          deadLetterConfig: { arn: deadLetters.queueArn },
-          ecsParameters: {
-            taskDefinitionArn: taskDefinition.taskDefinitionArn,
-            launchType: 'FARGATE',
-            networkConfiguration: {
-              awsvpcConfiguration: { subnets: s.subnetIds, securityGroups: s.securityGroupIds, assignPublicIp: s.egress === 'public-ip' ? 'ENABLED' : 'DISABLED' },
+export interface JobSchedulesProps {
+  settings: DeploySettings;
+  tasks: JobTasks;
+  clusterArn: string;
+  /** Where a start that failed after its retries goes. */
+  deadLetters: sqs.IQueue;
+}
+
+export class JobSchedules extends StackUnit {
+  readonly schedules: scheduler.CfnSchedule[];
+
+  constructor(scope: Construct, id: string, { settings: s, tasks, clusterArn, deadLetters }: JobSchedulesProps) {
+    super(scope, id);
+    const role = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'Lets EventBridge Scheduler start the soundlake job tasks and dead-letter failed starts.',
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: tasks.tasks.map((t) => t.taskDefinition.taskDefinitionArn) }));
+    role.addToPolicy(passRoles(tasks));
+    deadLetters.grantSendMessages(role);
+    const enabled = pipesWired(s);
+    this.schedules = tasks.tasks.map(
+      ({ deployment: d, taskDefinition }) =>
+        new scheduler.CfnSchedule(this, `${pascal(d.job)}Schedule`, {
+          name: `soundlake-${d.job}`,
+          description: d.description,
+          scheduleExpression: d.schedule,
+          state: enabled ? 'ENABLED' : 'DISABLED',
+          flexibleTimeWindow: { mode: 'OFF' },
+          target: {
+            arn: clusterArn,
+            roleArn: role.roleArn,
+            retryPolicy: { maximumRetryAttempts: d.startRetries, maximumEventAgeInSeconds: 3600 },
+            deadLetterConfig: { arn: deadLetters.queueArn },
+            ecsParameters: {
+              taskDefinitionArn: taskDefinition.taskDefinitionArn,
+              launchType: 'FARGATE',
+              networkConfiguration: {
+                awsvpcConfiguration: { subnets: s.subnetIds, securityGroups: s.securityGroupIds, assignPublicIp: s.egress === 'public-ip' ? 'ENABLED' : 'DISABLED' },
+              },
             },
           },
-        },
-      }),
-  );
+        }),
+    );
+  }
 }
 
 /** iam:PassRole on exactly the two job roles, and only to ECS tasks. */

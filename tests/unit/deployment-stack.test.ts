@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import aslValidator from 'asl-validator';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp } from '../../ecs/app';
+import { StackUnit } from '../../ecs/stack-unit';
 import { readDeploySettings } from '../../ecs/deploy-settings';
 import { JOB_DEPLOYMENTS } from '../../ecs/job-deployments';
 import { noSuccessWindow } from '../../ecs/run-alerts';
@@ -48,6 +50,13 @@ const statementsOf = (roleId: string) =>
 const roleId = (prefix: string) => Object.keys(resources).find((id) => id.startsWith(prefix) && resources[id].Type === 'AWS::IAM::Role')!;
 
 describe('ecs/: the CDK app', () => {
+  test('stack units stay out of logical ids, and two resources that would share one id fail the synth', () => {
+    const { app, stack } = buildApp(settingsFile());
+    new sqs.Queue(new StackUnit(stack, 'UnitA'), 'Twin');
+    new sqs.Queue(new StackUnit(stack, 'UnitB'), 'Twin');
+    expect(() => app.synth()).toThrow(/logical id Twin[0-9A-F]* is given to both .*UnitA.* and .*UnitB/);
+  });
+
   test('the committed template is what the app synthesizes from the example settings', () => {
     expect(fs.readFileSync(TEMPLATE_FILE, 'utf8')).toBe(exampleTemplate());
   });
