@@ -56,6 +56,25 @@ export class DelimitedParser {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
+  /** True between records: everything pushed so far ended a record (or was blank). */
+  get atRecordStart(): boolean {
+    return this.state === State.FieldStart && this.fields.length === 0 && this.value === '' && !this.pendingLf;
+  }
+
+  /** The physical line the next record starts on. */
+  get nextLine(): number {
+    return this.line;
+  }
+
+  /**
+   * Between records only: the next record starts on `line` (a reader that handled the lines in
+   * between itself hands the parser the rest).
+   */
+  continueAt(line: number): void {
+    if (!this.atRecordStart) throw new Error('continueAt inside a record');
+    this.line = line;
+  }
+
   /** Parses every record the chunk completes; the state of an unfinished record is kept for the next chunk. */
   push(text: string, onRecord: RecordHandler): void {
     const len = text.length;

@@ -1,13 +1,6 @@
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { once } from 'node:events';
-import * as zlib from 'node:zlib';
-
-/** Rows are joined into chunks of this many characters before one gzip write (one write per row is 6× slower). */
-const CHUNK_CHARS = 64 * 1024;
-/** gzip may fall this far behind before writers wait, so parsing and compressing overlap on two cores. */
-const GZIP_BUFFER_BYTES = 1024 * 1024;
+import { crc32, gzipHeader, gzipTrailer, GZIP_CHUNK_BYTES, type ChunkCompressor } from './chunked-gzip';
 
 export interface PartStats {
   rows: number;
@@ -18,81 +11,131 @@ export interface PartStats {
   sha256: string;
 }
 
-/** One gzip CSV part file being written to a local spool path. */
+/**
+ * One gzip CSV part file being written to a local spool path, as one gzip member built from
+ * independently compressed chunks (chunked-gzip.ts). Rows wait as text until a chunk's worth
+ * (GZIP_CHUNK_BYTES) is there; the chunk is then compressed on the thread pool while rows go on
+ * arriving, and compressed chunks are written in order.
+ */
 export class PartFile {
   rows = 0;
-  /** Compressed bytes produced so far (lags the input by what gzip still buffers). */
+  /** Compressed bytes written so far (lags the rows by the chunks still being compressed). */
   compressedBytes = 0;
-  /** Characters of CSV text appended so far, line ends included (deterministic, unlike compressedBytes). */
+  /** Characters of CSV text appended so far, lineage and line ends included (decides where parts roll). */
   textChars = 0;
   lastUsed = 0;
   private uncompressedBytes = 0;
-  private pending: string[] = [];
+  private crc = 0;
+  /** Rows waiting as text (without lineage and line end), joined when they become bytes. */
+  private lines: string[] = [];
+  /** Text waiting for the next chunk, in order: rows already bytes, and the header. */
+  private segments: Buffer[] = [];
   private pendingChars = 0;
-  private readonly gzip: zlib.Gzip;
-  private readonly file: fs.WriteStream;
+  /** `,lineage…\n`: ends every data row. */
+  private readonly rowEnd: string;
   private readonly hash = createHash('sha256');
-  private readonly fileDone: Promise<unknown>;
-  private blocked = false;
+  /** Opening the file, then each compressed chunk written after the one before. */
+  private written: Promise<fsp.FileHandle>;
+  private failure: unknown;
 
+  /**
+   * @param lineageSuffix the lineage columns every data row ends with (`,"run id",extracted at`)
+   * @param chunkBytes text per compressed chunk (default GZIP_CHUNK_BYTES)
+   */
   constructor(
     readonly localPath: string,
     header: string,
-    gzipLevel: number,
-    private readonly chunkChars = CHUNK_CHARS,
+    level: number,
+    private readonly compressor: ChunkCompressor,
+    lineageSuffix: string,
+    private readonly chunkBytes = GZIP_CHUNK_BYTES,
   ) {
-    this.gzip = zlib.createGzip({ level: gzipLevel, writableHighWaterMark: GZIP_BUFFER_BYTES } as zlib.ZlibOptions);
-    this.file = fs.createWriteStream(localPath, { highWaterMark: 1 << 20 });
-    this.gzip.on('data', (chunk: Buffer) => {
-      this.compressedBytes += chunk.length;
-      this.hash.update(chunk);
+    this.rowEnd = `${lineageSuffix}\n`;
+    this.written = fsp.open(localPath, 'w').then(async (handle) => {
+      await this.put(handle, gzipHeader(level));
+      return handle;
     });
-    this.gzip.pipe(this.file);
-    // Surface errors from either stream through one promise; 'close' settles it after 'finish'.
-    this.fileDone = new Promise((resolve, reject) => {
-      this.file.on('close', () => resolve(undefined));
-      this.file.on('error', reject);
-      this.gzip.on('error', reject);
-    });
-    this.fileDone.catch(() => undefined);
-    this.append(header);
-    this.rows = 0;
+    this.written.catch((error: unknown) => (this.failure ??= error));
+    const headerLine = Buffer.from(`${header}\n`, 'utf8');
+    this.segments.push(headerLine);
+    this.pendingChars = headerLine.length;
+    this.textChars = header.length + 1;
   }
 
-  /** Adds one CSV record (no line ending). */
+  /** Adds one CSV record without its lineage columns and line end. */
   append(line: string): void {
-    this.pending.push(line);
-    this.pendingChars += line.length + 1;
-    this.textChars += line.length + 1;
+    this.lines.push(line);
+    const chars = line.length + this.rowEnd.length;
+    this.pendingChars += chars;
+    this.textChars += chars;
     this.rows++;
-    if (this.pendingChars >= this.chunkChars) this.flush();
+    // Characters, not bytes: cheap to count, and the same text is always cut at the same places.
+    if (this.pendingChars >= this.chunkBytes) this.cutChunk();
   }
 
-  /** True when gzip asked the writer to wait. */
+  /**
+   * Adds `rows` whole records already as ASCII bytes, lineage and line ends included (rows shaped
+   * at the byte level): one character per byte, so they count as they would as text.
+   */
+  appendBytes(bytes: Buffer, rows: number): void {
+    this.joinLines();
+    this.segments.push(bytes);
+    this.pendingChars += bytes.length;
+    this.textChars += bytes.length;
+    this.rows += rows;
+    if (this.pendingChars >= this.chunkBytes) this.cutChunk();
+  }
+
+  /** True when the compressor has as many chunks in hand as it may: the writer should wait. */
   get needsDrain(): boolean {
-    return this.blocked;
+    return this.compressor.saturated;
   }
 
   async drain(): Promise<void> {
-    if (!this.blocked) return;
-    await Promise.race([once(this.gzip, 'drain'), this.fileDone]);
-    this.blocked = false;
+    if (this.failure !== undefined) throw this.failure;
+    await this.compressor.idle();
   }
 
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    const text = `${this.pending.join('\n')}\n`;
-    this.pending = [];
+  private async put(handle: fsp.FileHandle, bytes: Buffer): Promise<void> {
+    this.hash.update(bytes);
+    this.compressedBytes += bytes.length;
+    await handle.write(bytes);
+  }
+
+  /** Rows waiting as text become one segment of bytes (one join: the lineage is its separator). */
+  private joinLines(): void {
+    if (this.lines.length === 0) return;
+    this.segments.push(Buffer.from(this.lines.join(this.rowEnd) + this.rowEnd, 'utf8'));
+    this.lines = [];
+  }
+
+  /** The pending text becomes one chunk: compressed now, written after the chunks before it. */
+  private cutChunk(): void {
+    this.joinLines();
+    if (this.segments.length === 0) return;
+    const text = this.segments.length === 1 ? this.segments[0] : Buffer.concat(this.segments);
+    this.segments = [];
     this.pendingChars = 0;
-    const buffer = Buffer.from(text, 'utf8');
-    this.uncompressedBytes += buffer.length;
-    if (!this.gzip.write(buffer)) this.blocked = true;
+    this.uncompressedBytes += text.length;
+    this.crc = crc32(text, this.crc);
+    const compressed = this.compressor.deflate(text);
+    compressed.catch(() => undefined);
+    const before = this.written;
+    this.written = before.then(async (handle) => {
+      await this.put(handle, await compressed);
+      return handle;
+    });
+    this.written.catch((error: unknown) => (this.failure ??= error));
   }
 
   async close(): Promise<PartStats> {
-    this.flush();
-    this.gzip.end();
-    await this.fileDone;
+    this.cutChunk();
+    const handle = await this.written;
+    try {
+      await this.put(handle, gzipTrailer(this.crc, this.uncompressedBytes));
+    } finally {
+      await handle.close();
+    }
     return {
       rows: this.rows,
       bytes: this.compressedBytes,
@@ -102,8 +145,10 @@ export class PartFile {
   }
 
   async abort(): Promise<void> {
-    this.gzip.destroy();
-    this.file.destroy();
+    this.lines = [];
+    this.segments = [];
+    const handle = await this.written.catch(() => undefined);
+    await handle?.close().catch(() => undefined);
     await fsp.rm(this.localPath, { force: true });
   }
 }

@@ -5,7 +5,14 @@ import { formatHeader, quoteString } from '../core/csv-row';
 import { TaskPool } from '../core/task-pool';
 import { csvColumns, type TableDef } from '../core/table';
 import { dataFileKey, type Zone } from './keys';
+import { ChunkCompressor } from './chunked-gzip';
 import { PartFile, type PartStats } from './part-file';
+
+/**
+ * Chunks (1 MiB of text each) compressed at once: twice libuv's default 4 pool threads, so the pool
+ * never waits for the main thread, and at most ~8 MiB of text waits in memory for it.
+ */
+const COMPRESSIONS_IN_FLIGHT = 8;
 
 export interface WrittenFile extends PartStats {
   /** Final key (where commit puts it). */
@@ -53,14 +60,18 @@ export class PartitionedWriter {
   private readonly nextPart = new Map<string, number>();
   private readonly written: WrittenFile[] = [];
   private readonly pool: TaskPool;
-  private readonly lineageSuffix: string;
+  /** `,"run id",extracted at`: the lineage columns every data row ends with. */
+  readonly lineageSuffix: string;
   private readonly blocked = new Set<PartFile>();
   private clock = 0;
   private spoolReady = false;
+  /** Compresses every part's chunks on the thread pool; a few chunks per pool thread keep it busy. */
+  private readonly compressor: ChunkCompressor;
 
   constructor(private readonly options: PartitionedWriterOptions) {
     this.pool = new TaskPool(options.concurrency ?? 4);
-    this.lineageSuffix = `,${quoteString(options.runId)},${options.extractedAt}`;
+    this.compressor = new ChunkCompressor(options.gzipLevel, COMPRESSIONS_IN_FLIGHT);
+    this.lineageSuffix = lineageColumns(options.runId, options.extractedAt);
   }
 
   /**
@@ -68,6 +79,44 @@ export class PartitionedWriter {
    * Returns a promise only when a part had to be opened or closed, so the common case costs no await.
    */
   write(zone: Zone, table: TableDef, date: string, line: string): Promise<void> | undefined {
+    const { id, part, evicted } = this.partFor(zone, table, date);
+    // Reading a character flattens the line: its fields are slices of whole input chunks (1 MiB
+    // and more), and a line waiting in a rarely written part (rejects) would keep its chunk alive.
+    line.charCodeAt(0);
+    part.file.append(line);
+    return this.afterWrite(id, part, evicted);
+  }
+
+  /**
+   * Appends `rows` whole rows already serialised as ASCII bytes, lineage columns and line ends
+   * included (see `lineageSuffix`). A part rolls at the same row as if they came one by one: the
+   * run is cut at the first line end that takes the part to `maxFileChars`.
+   */
+  writeBytes(zone: Zone, table: TableDef, date: string, bytes: Buffer, rows: number): Promise<void> | undefined {
+    const waits: Promise<void>[] = [];
+    let rest = bytes;
+    let restRows = rows;
+    while (restRows > 0) {
+      const { id, part, evicted } = this.partFor(zone, table, date);
+      if (evicted) waits.push(evicted);
+      const room = this.options.maxFileChars - part.file.textChars;
+      let cut = rest.length;
+      let cutRows = restRows;
+      if (room < rest.length) {
+        cut = rest.indexOf(10, Math.max(0, room - 1)) + 1;
+        cutRows = countLines(rest, cut);
+      }
+      part.file.appendBytes(cut === rest.length ? rest : rest.subarray(0, cut), cutRows);
+      const rolled = this.afterWrite(id, part, undefined);
+      if (rolled) waits.push(rolled);
+      rest = rest.subarray(cut);
+      restRows -= cutRows;
+    }
+    return waits.length === 0 ? undefined : waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
+  }
+
+  /** The open part of a partition, opened (and the least recently used one closed) when needed. */
+  private partFor(zone: Zone, table: TableDef, date: string): { id: string; part: OpenPart; evicted: Promise<void> | undefined } {
     const id = `${zone}/${table.source}/${table.name}/${date}`;
     let evicted: Promise<void> | undefined;
     let part = this.open.get(id);
@@ -77,16 +126,17 @@ export class PartitionedWriter {
       part = this.openPart(id, zone, table, date);
     }
     part.file.lastUsed = ++this.clock;
-    // Reading a character flattens the line: its fields are slices of whole input chunks (1 MiB
-    // and more), and a line waiting in a rarely written part (rejects) would keep its chunk alive.
-    line.charCodeAt(0);
-    part.file.append(line + this.lineageSuffix);
+    return { id, part, evicted };
+  }
+
+  /** Notes a part compression is behind on, and rolls it at its size; the promise covers any part closed. */
+  private afterWrite(id: string, part: OpenPart, evicted: Promise<void> | undefined): Promise<void> | undefined {
     if (part.file.needsDrain) this.blocked.add(part.file);
     const rolled = part.file.textChars >= this.options.maxFileChars ? this.closePart(id) : undefined;
     return evicted && rolled ? Promise.all([evicted, rolled]).then(() => undefined) : (evicted ?? rolled);
   }
 
-  /** Waits while gzip catches up; call between batches. */
+  /** Waits while compression catches up; call between batches. */
   async drain(): Promise<void> {
     if (this.blocked.size === 0) return;
     const files = [...this.blocked];
@@ -120,7 +170,7 @@ export class PartitionedWriter {
     const key = this.keyOf(zone, table, date, part);
     const localPath = path.join(this.options.spoolDir, key.replace(/\//g, '__'));
     const header = formatHeader(csvColumns(table).map((c) => c.name));
-    const file = new PartFile(localPath, header, this.options.gzipLevel);
+    const file = new PartFile(localPath, header, this.options.gzipLevel, this.compressor, this.lineageSuffix);
     const open: OpenPart = { file, zone, table, date, part };
     this.open.set(id, open);
     return open;
@@ -158,4 +208,16 @@ export class PartitionedWriter {
       this.written.push(written);
     });
   }
+}
+
+/** `,"run id",extracted at`: the lineage columns every data row ends with (lake.md, CSV contract). */
+export function lineageColumns(runId: string, extractedAt: string): string {
+  return `,${quoteString(runId)},${extractedAt}`;
+}
+
+/** Line ends in the first `end` bytes. */
+function countLines(bytes: Buffer, end: number): number {
+  let n = 0;
+  for (let at = bytes.indexOf(10); at >= 0 && at < end; at = bytes.indexOf(10, at + 1)) n++;
+  return n;
 }

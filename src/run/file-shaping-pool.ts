@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AbortedError, PermanentError, SoundlakeError, type ExitCodeValue } from '../core/errors';
+import { lineageColumns } from '../lake/partitioned-writer';
 import type { FileTask, MainMessage, ThreadMessage } from './file-shaping-protocol';
 import type { RunContext } from './run-context';
-import type { ShapedBatch } from './shaped-batch';
+import { batchShapingSink, type ShapeFile } from './file-shaper';
+import { ShapedBatchBuilder, type ShapedBatch } from './shaped-batch';
 
 /**
  * A thread's V8 heap limits (MiB). Its live data is one chunk's records and the batches not yet
@@ -36,6 +38,41 @@ export interface FileHooks<F> {
   start(file: F): void;
   /** The file was read to the end: its outcome, as the shaping module returned it. */
   settle(file: F, outcome: unknown): void;
+}
+
+/**
+ * The same work on this thread: each file shaped with the job's `shapeFile`, batch by batch, so a
+ * run writes the same bytes whether it uses threads or not.
+ */
+export async function* shapeFilesInProcess<F>(
+  shapeFile: ShapeFile<unknown, unknown>,
+  files: readonly F[],
+  hooks: FileHooks<F>,
+  ctx: RunContext,
+): AsyncGenerator<ShapedBatch> {
+  const lineageSuffix = lineageColumns(ctx.runId, ctx.extractedAt);
+  for (const file of files) {
+    hooks.start(file);
+    const input = hooks.input(file);
+    const ready = await hooks.prepare(file);
+    const builder = new ShapedBatchBuilder();
+    const chunks = shapeFile(ready.task, batchShapingSink(ctx.logicalDate, builder), { lineageSuffix });
+    try {
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) {
+          hooks.settle(file, next.value);
+          break;
+        }
+        ctx.inputs.read(input, next.value);
+        yield builder.build(input, next.value);
+      }
+    } finally {
+      // Stopped early (an aborted run): close the reader and its stream too.
+      await chunks.return(undefined);
+      await ready.done();
+    }
+  }
 }
 
 /** A file's messages, in the order its thread posted them, or the error that ends the run. */
@@ -93,7 +130,7 @@ export async function* shapeFilesOnThreads<F>(
         return;
       }
       owner.set(id, thread);
-      const file: FileTask = { id, input: hooks.input(files[id]), module: shaper.module, task, logicalDate: ctx.logicalDate };
+      const file: FileTask = { id, input: hooks.input(files[id]), module: shaper.module, task, logicalDate: ctx.logicalDate, lineageSuffix: lineageColumns(ctx.runId, ctx.extractedAt) };
       thread.postMessage({ type: 'file', file } satisfies MainMessage);
     });
   };

