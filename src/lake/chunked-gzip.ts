@@ -26,15 +26,15 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
+/** CRC-32 (gzip's) in JavaScript, continuing from `value`: for Node before 20.15, which has no zlib.crc32. */
+export function crc32InJs(data: Uint8Array, value = 0): number {
+  let c = ~value;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
 /** CRC-32 (gzip's), continuing from `value`: zlib's own where Node has it (20.15+, 22.2+). */
-export const crc32: (data: Uint8Array, value?: number) => number =
-  typeof zlib.crc32 === 'function'
-    ? (data, value = 0) => zlib.crc32(data, value)
-    : (data, value = 0) => {
-        let c = ~value;
-        for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-        return ~c >>> 0;
-      };
+export const crc32: (data: Uint8Array, value?: number) => number = typeof zlib.crc32 === 'function' ? (data, value = 0) => zlib.crc32(data, value) : crc32InJs;
 
 /** The 10-byte member header: no name, no time (so the bytes depend only on the text), OS Unix; XFL as zlib sets it for the level. */
 export function gzipHeader(level: number): Buffer {

@@ -34,8 +34,10 @@ export class PartFile {
   /** `,lineage…\n`: ends every data row. */
   private readonly rowEnd: string;
   private readonly hash = createHash('sha256');
-  /** Opening the file, then each compressed chunk written after the one before. */
-  private written: Promise<fsp.FileHandle>;
+  /** The open file (closed by close or abort, whatever failed). */
+  private readonly handle: Promise<fsp.FileHandle>;
+  /** The header, then each compressed chunk written after the one before. */
+  private written: Promise<void>;
   private failure: unknown;
 
   /**
@@ -51,10 +53,9 @@ export class PartFile {
     private readonly chunkBytes = GZIP_CHUNK_BYTES,
   ) {
     this.rowEnd = `${lineageSuffix}\n`;
-    this.written = fsp.open(localPath, 'w').then(async (handle) => {
-      await this.put(handle, gzipHeader(level));
-      return handle;
-    });
+    this.handle = fsp.open(localPath, 'w');
+    this.handle.catch(() => undefined);
+    this.written = this.handle.then((handle) => this.put(handle, gzipHeader(level)));
     this.written.catch((error: unknown) => (this.failure ??= error));
     const headerLine = Buffer.from(`${header}\n`, 'utf8');
     this.segments.push(headerLine);
@@ -121,17 +122,15 @@ export class PartFile {
     const compressed = this.compressor.deflate(text);
     compressed.catch(() => undefined);
     const before = this.written;
-    this.written = before.then(async (handle) => {
-      await this.put(handle, await compressed);
-      return handle;
-    });
+    this.written = before.then(async () => this.put(await this.handle, await compressed));
     this.written.catch((error: unknown) => (this.failure ??= error));
   }
 
   async close(): Promise<PartStats> {
     this.cutChunk();
-    const handle = await this.written;
+    const handle = await this.handle;
     try {
+      await this.written;
       await this.put(handle, gzipTrailer(this.crc, this.uncompressedBytes));
     } finally {
       await handle.close();
@@ -147,7 +146,8 @@ export class PartFile {
   async abort(): Promise<void> {
     this.lines = [];
     this.segments = [];
-    const handle = await this.written.catch(() => undefined);
+    await this.written.catch(() => undefined);
+    const handle = await this.handle.catch(() => undefined);
     await handle?.close().catch(() => undefined);
     await fsp.rm(this.localPath, { force: true });
   }

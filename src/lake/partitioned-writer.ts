@@ -201,12 +201,19 @@ export class PartitionedWriter {
     this.blocked.delete(part.file);
     const { zone, table, date } = part;
     const key = this.keyOf(zone, table, date, part.part);
-    return this.pool.add(async () => {
-      const stats = await part.file.close();
-      const written: WrittenFile = { key, zone, source: table.source, table: table.name, partitionDate: date, ...stats };
-      await this.options.onFileClosed(written, part.file.localPath);
-      this.written.push(written);
-    });
+    return this.pool
+      .add(async () => {
+        const stats = await part.file.close();
+        const written: WrittenFile = { key, zone, source: table.source, table: table.name, partitionDate: date, ...stats };
+        await this.options.onFileClosed(written, part.file.localPath);
+        this.written.push(written);
+      })
+      .catch(async (error: unknown) => {
+        // The pool refused it (an earlier part failed): nothing will close this part, so drop it
+        // here (an open file's space stays taken even once its folder is removed).
+        await part.file.abort();
+        throw error;
+      });
   }
 }
 

@@ -60,14 +60,45 @@ export interface ParsedFile {
   records: (string | null)[][];
 }
 
+/**
+ * The gzip members of a file (RFC 1952: "A gzip file consists of a series of \"members\""). Snowflake
+ * documents gzip among the methods it reads ("When loading staged files that have already been
+ * compressed, Snowflake can automatically detect any of these compression methods", Summary of
+ * Data Loading Features), but no statement says COPY reads past the first member of a file, and
+ * common readers stop there silently: the emulator refuses more than one, so soundlake can never
+ * come to rely on it.
+ */
+export function gzipMemberCount(bytes: Buffer): number {
+  let at = 0;
+  let members = 0;
+  while (at < bytes.length) {
+    if (bytes[at] !== 0x1f || bytes[at + 1] !== 0x8b || bytes[at + 2] !== 8) throw new Error(`no gzip member at byte ${at}`);
+    const flags = bytes[at + 3];
+    let body = at + 10;
+    if (flags & 4) body += 2 + bytes.readUInt16LE(body); // FEXTRA
+    if (flags & 8) body = bytes.indexOf(0, body) + 1; // FNAME
+    if (flags & 16) body = bytes.indexOf(0, body) + 1; // FCOMMENT
+    if (flags & 2) body += 2; // FHCRC
+    const inflated = zlib.inflateRawSync(bytes.subarray(body), { info: true }) as unknown as { engine: { bytesWritten: number } };
+    at = body + inflated.engine.bytesWritten + 8;
+    members++;
+  }
+  return members;
+}
+
 /** A staged file's records as COPY reads them with the format, or a load error (Snowflake's words where known). */
 export function readStagedFile(bytes: Buffer, format: FileFormat): ParsedFile {
   let text: string;
   try {
     const compression = format.COMPRESSION ?? 'AUTO';
     const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-    text = (compression === 'GZIP' || (compression === 'AUTO' && gzip) ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
-  } catch {
+    const gunzip = compression === 'GZIP' || (compression === 'AUTO' && gzip);
+    if (gunzip && gzipMemberCount(bytes) > 1) throw new Error('several gzip members');
+    text = (gunzip ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
+  } catch (error) {
+    if ((error as Error).message === 'several gzip members') {
+      throw sqlError('100069', 'the emulator refuses a file of several gzip members (concatenated gzip): Snowflake does not document reading past the first');
+    }
     throw sqlError('100069', 'Invalid data encountered during decompression for file');
   }
   let rows: (string | null)[][];
