@@ -64,6 +64,8 @@ export class PartitionedWriter {
   readonly lineageSuffix: string;
   private readonly blocked = new Set<PartFile>();
   private clock = 0;
+  /** The partition written last, found again without its key. */
+  private lastPart: { id: string; part: OpenPart } | undefined;
   private spoolReady = false;
   /** Compresses every part's chunks on the thread pool; a few chunks per pool thread keep it busy. */
   private readonly compressor: ChunkCompressor;
@@ -117,6 +119,12 @@ export class PartitionedWriter {
 
   /** The open part of a partition, opened (and the least recently used one closed) when needed. */
   private partFor(zone: Zone, table: TableDef, date: string): { id: string; part: OpenPart; evicted: Promise<void> | undefined } {
+    const last = this.lastPart;
+    // Rows come in runs of one partition: no key string per row for them.
+    if (last && last.part.zone === zone && last.part.table === table && last.part.date === date && this.open.get(last.id) === last.part) {
+      last.part.file.lastUsed = ++this.clock;
+      return { id: last.id, part: last.part, evicted: undefined };
+    }
     const id = `${zone}/${table.source}/${table.name}/${date}`;
     let evicted: Promise<void> | undefined;
     let part = this.open.get(id);
@@ -126,6 +134,7 @@ export class PartitionedWriter {
       part = this.openPart(id, zone, table, date);
     }
     part.file.lastUsed = ++this.clock;
+    this.lastPart = { id, part };
     return { id, part, evicted };
   }
 
