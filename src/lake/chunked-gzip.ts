@@ -62,6 +62,12 @@ export function gzipTrailer(crc: number, length: number): Buffer {
 export class ChunkCompressor {
   private inFlight = 0;
   private waiters: (() => void)[] = [];
+  /**
+   * Deflate streams not in use, reset between chunks (deflateReset: the same bytes as a fresh
+   * stream). Reusing them spares a zlib context and a 256 KiB output buffer per chunk, whose
+   * allocation made V8 collect garbage on the main thread.
+   */
+  private readonly idleStreams: zlib.DeflateRaw[] = [];
 
   constructor(
     private readonly level: number,
@@ -76,20 +82,41 @@ export class ChunkCompressor {
   /** Raw deflate of one chunk, ended with a sync flush (no final block). */
   deflate(chunk: Buffer): Promise<Buffer> {
     this.inFlight++;
+    // A large output buffer: the default 16 KiB makes a main-thread callback per 16 KiB of output.
+    const stream = this.idleStreams.pop() ?? zlib.createDeflateRaw({ level: this.level, chunkSize: OUTPUT_CHUNK_BYTES });
     return new Promise<Buffer>((resolve, reject) => {
-      // A large output buffer: the default 16 KiB makes a main-thread callback per 16 KiB of output.
-      zlib.deflateRaw(chunk, { level: this.level, finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: OUTPUT_CHUNK_BYTES }, (error, out) => {
+      const out: Buffer[] = [];
+      const onData = (data: Buffer) => out.push(data);
+      const onError = (error: Error) => finish(error);
+      const finish = (error?: Error) => {
+        stream.off('data', onData);
+        stream.off('error', onError);
         this.inFlight--;
+        if (error) stream.destroy();
+        else {
+          stream.reset();
+          this.idleStreams.push(stream);
+        }
         const waiters = this.waiters.splice(0);
         for (const wake of waiters) wake();
         if (error) reject(error);
-        else resolve(out);
-      });
+        else resolve(out.length === 1 ? out[0] : Buffer.concat(out));
+      };
+      stream.on('data', onData);
+      stream.once('error', onError);
+      stream.write(chunk);
+      // After the flush's output: any 'data' still queued is emitted before setImmediate runs.
+      stream.flush(zlib.constants.Z_SYNC_FLUSH, () => setImmediate(() => finish()));
     });
   }
 
   /** Resolves once fewer than `maxInFlight` chunks are being compressed. */
   async idle(): Promise<void> {
     while (this.saturated) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Frees the deflate streams kept for reuse. */
+  close(): void {
+    for (const stream of this.idleStreams.splice(0)) stream.destroy();
   }
 }

@@ -157,6 +157,7 @@ export class PartitionedWriter {
   async finish(): Promise<WrittenFile[]> {
     for (const id of [...this.open.keys()]) await this.closePart(id);
     await this.pool.drain();
+    this.compressor.close();
     return [...this.written].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
@@ -166,6 +167,7 @@ export class PartitionedWriter {
     this.open.clear();
     await Promise.allSettled(parts.map((part) => part.file.abort()));
     await this.pool.drain().catch(() => undefined);
+    this.compressor.close();
     await fsp.rm(this.options.spoolDir, { recursive: true, force: true });
   }
 

@@ -65,7 +65,7 @@ export async function* shapeFilesInProcess<F>(
           break;
         }
         ctx.inputs.read(input, next.value);
-        yield builder.build(input, next.value);
+        yield builder.take(input, next.value);
       }
     } finally {
       // Stopped early (an aborted run): close the reader and its stream too.

@@ -104,6 +104,13 @@ export class RowSink implements RowEmitter {
 
   /** Rows and rejects shaped on another thread: routed in their order, with no object per row. */
   routeShaped(batch: ShapedBatch): void {
+    if (batch.ops) {
+      for (const op of batch.ops) {
+        if (op.kind === 'run') this.writeRun(this.planNamed(op.table), op, batch.input);
+        else this.shaped(op);
+      }
+      return;
+    }
     const plans = batch.tables.map((t) => this.planNamed(t));
     let at = 0;
     let date = 0;

@@ -24,7 +24,15 @@ export interface ShapedBatch {
   words: string[];
   /** Per op flagged RUN, in order: rows shaped at the byte level, whole (lineage and line ends included). */
   runs: RowRun[];
+  /**
+   * A batch shaped on the thread that writes it keeps its ops as they are (packing them would only
+   * be undone): then the packed fields above are empty.
+   */
+  ops?: BatchOp[];
 }
+
+/** One op of a batch: a row or reject (ShapedOp), or a run of byte-level rows of a table. */
+export type BatchOp = ShapedOp | (RowRun & { kind: 'run'; table: string });
 
 /**
  * Rows of one table and partition day shaped at the byte level (ASCII, each ending with the
@@ -50,7 +58,7 @@ export const TABLE_BITS = 0x3f;
 
 /** Collects ops of one input and packs them. */
 export class ShapedBatchBuilder {
-  private ops: (ShapedOp | (RowRun & { kind: 'run'; table: string }))[] = [];
+  private ops: BatchOp[] = [];
 
   add(op: ShapedOp): void {
     this.ops.push(op);
@@ -61,6 +69,14 @@ export class ShapedBatchBuilder {
     if (run.rows > 0) this.ops.push({ kind: 'run', table, ...run });
   }
 
+  /** The ops collected so far as a batch for this thread (not packed). */
+  take(input: string, records: number): ShapedBatch {
+    const ops = this.ops;
+    this.ops = [];
+    return { input, records, tables: [], kinds: new Uint8Array(0), lengths: new Uint32Array(0), text: '', sourceLines: new Uint32Array(0), dates: '', words: [], runs: [], ops };
+  }
+
+  /** The ops collected so far, packed to cross to another thread. */
   build(input: string, records: number): ShapedBatch {
     const ops = this.ops;
     this.ops = [];

@@ -32,7 +32,7 @@ describe('configuration layers', () => {
       const fromFile = loadConfig({ env, dotenvDir: null });
       expect(fromFile.get('lake', 'url')).toBe('s3://from-file/lake');
       expect(fromFile.where('lake', 'url')).toBe(`file ${file}`);
-      expect(fromFile.get('lake', 'gzip_level')).toBe('6');
+      expect(fromFile.get('lake', 'gzip_level')).toBe('3');
       expect(fromFile.where('lake', 'gzip_level')).toMatch(/^default in .*config\/default\.ini$/);
       expect(fromFile.get('s3', 'region')).toBe('eu-central-1');
       expect(fromFile.where('s3', 'region')).toBe('environment variable S3_REGION');
