@@ -55,6 +55,7 @@ function utcSeconds(b: Uint8Array, at: number, end: number, out: Int32Array): bo
   out[3] = hour;
   out[4] = minute;
   out[5] = second;
+  out[6] = 0;
   if (length !== 25) return true;
   // `±HH:MM`: what the instant is in UTC.
   const sign = b[at + 19];
@@ -89,6 +90,7 @@ function utcSeconds(b: Uint8Array, at: number, end: number, out: Int32Array): bo
   out[2] = d;
   out[3] = Math.floor(minutes / 60);
   out[4] = minutes % 60;
+  out[6] = 1;
   return true;
 }
 
@@ -112,7 +114,7 @@ class DayRun {
 
   room(needed: number): Buffer {
     if (this.length + needed > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + needed));
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 4, this.length + needed));
       this.bytes.copy(grown, 0, 0, this.length);
       this.bytes = grown;
     }
@@ -127,8 +129,8 @@ export class StreamRowBytes {
   private runs: DayRun[] = [];
   private last: DayRun | undefined;
   private readonly suffix: Buffer;
-  /** The parsed timestamp of the row being shaped: year, month, day, hour, minute, second (UTC). */
-  private readonly time = new Int32Array(6);
+  /** The parsed timestamp of the row being shaped: year, month, day, hour, minute, second (UTC), 1 when converted from an offset. */
+  private readonly time = new Int32Array(7);
 
   /**
    * @param lineageSuffix what every row ends with before its line end (`,"run id",extracted at`)
@@ -166,7 +168,8 @@ export class StreamRowBytes {
     if (userLength === 0 || trackLength === 0 || b[start] <= SPACE || b[first + 1] <= SPACE) return false;
     if (userLength > this.maxFieldChars || trackLength > this.maxFieldChars) return false;
     const t = this.time;
-    if (!utcSeconds(b, second + 1, end, t)) return false;
+    const time = second + 1;
+    if (!utcSeconds(b, time, end, t)) return false;
 
     const run = this.runFor(t[0] * 10_000 + t[1] * 100 + t[2]);
     const size = userLength + trackLength + 26 + this.suffix.length;
@@ -180,17 +183,24 @@ export class StreamRowBytes {
     at += copy(b, first + 1, second, out, at);
     out[at++] = QUOTE;
     out[at++] = COMMA;
-    at += digits(t[0], 4, out, at);
-    out[at++] = DASH;
-    at += digits(t[1], 2, out, at);
-    out[at++] = DASH;
-    at += digits(t[2], 2, out, at);
-    out[at++] = T;
-    at += digits(t[3], 2, out, at);
-    out[at++] = COLON;
-    at += digits(t[4], 2, out, at);
-    out[at++] = COLON;
-    at += digits(t[5], 2, out, at);
+    if (t[6] === 0) {
+      // Already UTC: the date and the clock as they are.
+      at += copy(b, time, time + 10, out, at);
+      out[at++] = T;
+      at += copy(b, time + 11, time + 19, out, at);
+    } else {
+      at += digits(t[0], 4, out, at);
+      out[at++] = DASH;
+      at += digits(t[1], 2, out, at);
+      out[at++] = DASH;
+      at += digits(t[2], 2, out, at);
+      out[at++] = T;
+      at += digits(t[3], 2, out, at);
+      out[at++] = COLON;
+      at += digits(t[4], 2, out, at);
+      out[at++] = COLON;
+      at += digits(t[5], 2, out, at);
+    }
     out[at++] = Z;
     at += this.suffix.copy(out, at);
     run.length = at;
