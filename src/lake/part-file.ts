@@ -28,11 +28,13 @@ export class PartFile {
   private crc = 0;
   /** Rows waiting as text (without lineage and line end), joined when they become bytes. */
   private lines: string[] = [];
-  /** Text waiting for the next chunk, in order: rows already bytes, and the header. */
-  private segments: Buffer[] = [];
+  /** The next chunk's bytes so far (header, rows), in `chunk[0..used)`; handed to the compressor whole. */
+  private chunk: Buffer;
+  private used = 0;
   private pendingChars = 0;
   /** `,lineage…\n`: ends every data row. */
   private readonly rowEnd: string;
+  private readonly rowEndBytes: Buffer;
   private readonly hash = createHash('sha256');
   /** The open file (closed by close or abort, whatever failed). */
   private readonly handle: Promise<fsp.FileHandle>;
@@ -53,13 +55,14 @@ export class PartFile {
     private readonly chunkBytes = GZIP_CHUNK_BYTES,
   ) {
     this.rowEnd = `${lineageSuffix}\n`;
+    this.rowEndBytes = Buffer.from(this.rowEnd, 'utf8');
+    this.chunk = Buffer.allocUnsafe(chunkBytes + (chunkBytes >> 2));
     this.handle = fsp.open(localPath, 'w');
     this.handle.catch(() => undefined);
     this.written = this.handle.then((handle) => this.put(handle, gzipHeader(level)));
     this.written.catch((error: unknown) => (this.failure ??= error));
-    const headerLine = Buffer.from(`${header}\n`, 'utf8');
-    this.segments.push(headerLine);
-    this.pendingChars = headerLine.length;
+    this.used = this.chunk.write(`${header}\n`, 0, 'utf8');
+    this.pendingChars = header.length + 1;
     this.textChars = header.length + 1;
   }
 
@@ -80,11 +83,36 @@ export class PartFile {
    */
   appendBytes(bytes: Buffer, rows: number): void {
     this.joinLines();
-    this.segments.push(bytes);
+    this.room(bytes.length);
+    this.used += bytes.copy(this.chunk, this.used);
     this.pendingChars += bytes.length;
     this.textChars += bytes.length;
     this.rows += rows;
     if (this.pendingChars >= this.chunkBytes) this.cutChunk();
+  }
+
+  /**
+   * Adds one record given as its UTF-8 bytes without lineage and line end (a kept row as stored);
+   * `chars` is its length as text, which is what parts roll on.
+   */
+  appendLineBytes(line: Buffer, chars: number): void {
+    this.joinLines();
+    this.room(line.length + this.rowEndBytes.length);
+    this.used += line.copy(this.chunk, this.used);
+    this.used += this.rowEndBytes.copy(this.chunk, this.used);
+    const total = chars + this.rowEnd.length;
+    this.pendingChars += total;
+    this.textChars += total;
+    this.rows++;
+    if (this.pendingChars >= this.chunkBytes) this.cutChunk();
+  }
+
+  /** At least `bytes` free at the end of the chunk buffer. */
+  private room(bytes: number): void {
+    if (this.used + bytes <= this.chunk.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.chunk.length * 2, this.used + bytes));
+    this.chunk.copy(grown, 0, 0, this.used);
+    this.chunk = grown;
   }
 
   /** True when the compressor has as many chunks in hand as it may: the writer should wait. */
@@ -106,16 +134,19 @@ export class PartFile {
   /** Rows waiting as text become one segment of bytes (one join: the lineage is its separator). */
   private joinLines(): void {
     if (this.lines.length === 0) return;
-    this.segments.push(Buffer.from(this.lines.join(this.rowEnd) + this.rowEnd, 'utf8'));
+    const text = this.lines.join(this.rowEnd) + this.rowEnd;
     this.lines = [];
+    this.room(Buffer.byteLength(text, 'utf8'));
+    this.used += this.chunk.write(text, this.used, 'utf8');
   }
 
   /** The pending text becomes one chunk: compressed now, written after the chunks before it. */
   private cutChunk(): void {
     this.joinLines();
-    if (this.segments.length === 0) return;
-    const text = this.segments.length === 1 ? this.segments[0] : Buffer.concat(this.segments);
-    this.segments = [];
+    if (this.used === 0) return;
+    const text = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(this.chunkBytes + (this.chunkBytes >> 2));
+    this.used = 0;
     this.pendingChars = 0;
     this.uncompressedBytes += text.length;
     this.crc = crc32(text, this.crc);
@@ -145,7 +176,7 @@ export class PartFile {
 
   async abort(): Promise<void> {
     this.lines = [];
-    this.segments = [];
+    this.used = 0;
     await this.written.catch(() => undefined);
     const handle = await this.handle.catch(() => undefined);
     await handle?.close().catch(() => undefined);

@@ -26,10 +26,17 @@ export interface KeptRow {
   sourceLine: number | undefined;
 }
 
+/** A kept row with its line as the UTF-8 bytes it is stored as (no string made for it). */
+export interface KeptRowBytes {
+  lineBytes: Buffer;
+  date: string;
+  input: string;
+  sourceLine: number | undefined;
+}
+
 interface Entry {
   key: string;
   seq: number;
-  row: KeptRow;
   /** The encoded record: a view (a reader refills into a new buffer, so the view stays valid). */
   record: Buffer;
 }
@@ -80,14 +87,23 @@ export class KeptRows {
    * latest; `rows[i]` was superseded by `rows[i + 1]`.
    */
   *groups(): IterableIterator<KeptRow[]> {
-    const sources: EntrySource[] = this.runs.map((file) => new RunReader(file, this.inputs));
+    for (const group of this.entryGroups()) yield group.map((e) => rowOf(e.record, this.inputs));
+  }
+
+  /** `groups()` with each line as its stored UTF-8 bytes: what the writer takes without a string. */
+  *groupsOfBytes(): IterableIterator<KeptRowBytes[]> {
+    for (const group of this.entryGroups()) yield group.map((e) => rowBytesOf(e.record, this.inputs));
+  }
+
+  private *entryGroups(): IterableIterator<Entry[]> {
+    const sources: EntrySource[] = this.runs.map((file) => new RunReader(file));
     if (this.keys.length > 0) sources.push(this.memorySource());
     const heap = new SourceHeap(sources.filter((s) => s.peek() !== undefined));
     let group: Entry[] = [];
     for (;;) {
       const entry = heap.pop();
       if (!entry || (group.length > 0 && entry.key !== group[0].key)) {
-        if (group.length > 0) yield group.map((e) => e.row);
+        if (group.length > 0) yield group;
         if (!entry) return;
         group = [];
       }
@@ -123,7 +139,7 @@ export class KeptRows {
       // Many small runs (a small budget, a huge table): fold them into one, so a merge never
       // holds more than MAX_RUNS files open.
       const runs = this.runs.splice(0);
-      const heap = new SourceHeap(runs.map((file) => new RunReader(file, this.inputs)).filter((r) => r.peek() !== undefined));
+      const heap = new SourceHeap(runs.map((file) => new RunReader(file)).filter((r) => r.peek() !== undefined));
       this.runs.push(this.writeRun((function* () {
         for (let entry = heap.pop(); entry; entry = heap.pop()) yield entry.record;
       })()));
@@ -158,7 +174,7 @@ export class KeptRows {
     const order = this.sortedIndexes();
     let at = 0;
     let current: Entry | undefined;
-    const load = () => (current = at < order.length ? decode(this.record(this.offsets[order[at]]), this.inputs) : undefined);
+    const load = () => (current = at < order.length ? decode(this.record(this.offsets[order[at]])) : undefined);
     load();
     return {
       peek: () => current,
@@ -212,21 +228,24 @@ export class KeptRows {
   }
 }
 
-function decode(record: Buffer, inputs: readonly string[]): Entry {
-  const keyBytes = record.readUInt32LE(0);
-  const lineBytes = record.readUInt32LE(4);
+function decode(record: Buffer): Entry {
+  return { record, key: record.toString('utf8', HEADER_BYTES, HEADER_BYTES + record.readUInt32LE(0)), seq: record.readDoubleLE(24) };
+}
+
+function rowBytesOf(record: Buffer, inputs: readonly string[]): KeptRowBytes {
+  const lineStart = HEADER_BYTES + record.readUInt32LE(0);
   const sourceLine = record.readUInt32LE(8);
   return {
-    record,
-    key: record.toString('utf8', HEADER_BYTES, HEADER_BYTES + keyBytes),
-    seq: record.readDoubleLE(24),
-    row: {
-      line: record.toString('utf8', HEADER_BYTES + keyBytes, HEADER_BYTES + keyBytes + lineBytes),
-      sourceLine: sourceLine === 0 ? undefined : sourceLine,
-      input: inputs[record.readUInt16LE(12)],
-      date: record.toString('latin1', 14, 24),
-    },
+    lineBytes: record.subarray(lineStart, lineStart + record.readUInt32LE(4)),
+    sourceLine: sourceLine === 0 ? undefined : sourceLine,
+    input: inputs[record.readUInt16LE(12)],
+    date: record.toString('latin1', 14, 24),
   };
+}
+
+function rowOf(record: Buffer, inputs: readonly string[]): KeptRow {
+  const { lineBytes, ...rest } = rowBytesOf(record, inputs);
+  return { line: lineBytes.toString('utf8'), ...rest };
 }
 
 /** Reads a sorted run file record by record through a 1 MiB buffer. */
@@ -237,10 +256,7 @@ class RunReader implements EntrySource {
   private eof = false;
   private current: Entry | undefined;
 
-  constructor(
-    file: string,
-    private readonly inputs: readonly string[],
-  ) {
+  constructor(file: string) {
     this.fd = fs.openSync(file, 'r');
     this.next();
   }
@@ -253,7 +269,7 @@ class RunReader implements EntrySource {
     if (!this.ensure(HEADER_BYTES)) return this.close();
     const length = HEADER_BYTES + this.buffer.readUInt32LE(this.position) + this.buffer.readUInt32LE(this.position + 4);
     if (!this.ensure(length)) throw new Error('a dedup run file ends inside a record');
-    this.current = decode(this.buffer.subarray(this.position, this.position + length), this.inputs);
+    this.current = decode(this.buffer.subarray(this.position, this.position + length));
     this.position += length;
   }
 

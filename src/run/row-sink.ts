@@ -158,6 +158,14 @@ export class RowSink implements RowEmitter {
     this.counts.get(qualifiedName(table))!.rows++;
   }
 
+  /** A kept row, as the UTF-8 bytes it was stored as. */
+  private writeKept(table: TableDef, date: string, line: Buffer, input: string): void {
+    const wait = this.writer.writeLineBytes('raw', table, date, line);
+    if (wait) this.waits.push(wait);
+    this.inputs.wrote(input);
+    this.counts.get(qualifiedName(table))!.rows++;
+  }
+
   private writeReject(plan: TablePlan, reason: string, line: string, input: string): void {
     const wait = this.writer.write('rejects', plan.rejects, this.logicalDate, line);
     if (wait) this.waits.push(wait);
@@ -187,14 +195,17 @@ export class RowSink implements RowEmitter {
       const table = plan.table;
       try {
         let sinceWait = 0;
-        for (const rows of plan.latest.groups()) {
+        for (const rows of plan.latest.groupsOfBytes()) {
           for (let i = 0; i < rows.length - 1; i++) {
             const by = rows[i + 1];
             const where = by.sourceLine === undefined ? by.input : `${by.input} line ${by.sourceLine}`;
-            this.reject(table, `duplicate ${table.primaryKey.join('+')}: superseded by ${where}`, fieldsOfLine(rows[i].line), { input: rows[i].input, line: rows[i].sourceLine });
+            this.reject(table, `duplicate ${table.primaryKey.join('+')}: superseded by ${where}`, fieldsOfLine(rows[i].lineBytes.toString('utf8')), {
+              input: rows[i].input,
+              line: rows[i].sourceLine,
+            });
           }
           const kept = rows[rows.length - 1];
-          this.write(table, kept.date, kept.line, kept.input);
+          this.writeKept(table, kept.date, kept.lineBytes, kept.input);
           // Let gzip keep up (the extraction loop does this per chunk): without it, millions of
           // kept rows would queue in the part streams' buffers.
           if (++sinceWait === 512) {
