@@ -90,12 +90,13 @@ export class PartitionedWriter {
   }
 
   /**
-   * Appends one row (serialised, without lineage columns) given as its UTF-8 bytes: a row kept for
-   * deduplication is stored that way, and needs no string to be written.
+   * Appends one row (serialised, without lineage columns) given as its UTF-8 bytes and its length
+   * as text (`chars`, what parts roll on): a row kept for deduplication is stored that way, and
+   * needs no string to be written.
    */
-  writeLineBytes(zone: Zone, table: TableDef, date: string, line: Buffer): Promise<void> | undefined {
+  writeLineBytes(zone: Zone, table: TableDef, date: string, line: Buffer, chars: number): Promise<void> | undefined {
     const { id, part, evicted } = this.partFor(zone, table, date);
-    part.file.appendLineBytes(line, textLength(line));
+    part.file.appendLineBytes(line, chars);
     return this.afterWrite(id, part, evicted);
   }
 
@@ -241,17 +242,6 @@ export class PartitionedWriter {
 /** `,"run id",extracted at`: the lineage columns every data row ends with (lake.md, CSV contract). */
 export function lineageColumns(runId: string, extractedAt: string): string {
   return `,${quoteString(runId)},${extractedAt}`;
-}
-
-/** The length as a JavaScript string (UTF-16 code units) of valid UTF-8 `bytes`: what parts roll on. */
-function textLength(bytes: Buffer): number {
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    // Every byte but a continuation byte starts a character; a 4-byte one is two code units.
-    if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1;
-  }
-  return n;
 }
 
 /** Line ends in the first `end` bytes. */

@@ -13,8 +13,11 @@ import * as path from 'node:path';
  */
 
 const ARENA_BYTES = 1 << 20;
-/** Record: u32 key bytes, u32 line bytes, u32 source line (0 = none), u16 input, 10 bytes date, f64 arrival, key, line. */
-const HEADER_BYTES = 4 + 4 + 4 + 2 + 10 + 8;
+/**
+ * Record: u32 key bytes, u32 line bytes, u32 source line (0 = none), u16 input, 10 bytes date,
+ * f64 arrival, u32 line length as text (UTF-16 units: what parts roll on), key, line.
+ */
+const HEADER_BYTES = 4 + 4 + 4 + 2 + 10 + 8 + 4;
 const READ_BYTES = 1 << 20;
 /** Run files merged at once; beyond this they are first merged into one (bounded open files). */
 const MAX_RUNS = 64;
@@ -29,6 +32,8 @@ export interface KeptRow {
 /** A kept row with its line as the UTF-8 bytes it is stored as (no string made for it). */
 export interface KeptRowBytes {
   lineBytes: Buffer;
+  /** The line's length as text (UTF-16 code units). */
+  lineChars: number;
   date: string;
   input: string;
   sourceLine: number | undefined;
@@ -201,6 +206,7 @@ export class KeptRows {
     arena.writeUInt16LE(this.indexOf(row.input), start + 12);
     arena.write(row.date, start + 14, 10, 'latin1');
     arena.writeDoubleLE(this.seq++, start + 24);
+    arena.writeUInt32LE(row.line.length, start + 32);
     arena.write(key, start + HEADER_BYTES, keyBytes, 'utf8');
     arena.write(row.line, start + HEADER_BYTES + keyBytes, lineBytes, 'utf8');
     this.used += needed;
@@ -237,6 +243,7 @@ function rowBytesOf(record: Buffer, inputs: readonly string[]): KeptRowBytes {
   const sourceLine = record.readUInt32LE(8);
   return {
     lineBytes: record.subarray(lineStart, lineStart + record.readUInt32LE(4)),
+    lineChars: record.readUInt32LE(32),
     sourceLine: sourceLine === 0 ? undefined : sourceLine,
     input: inputs[record.readUInt16LE(12)],
     date: record.toString('latin1', 14, 24),
@@ -244,7 +251,7 @@ function rowBytesOf(record: Buffer, inputs: readonly string[]): KeptRowBytes {
 }
 
 function rowOf(record: Buffer, inputs: readonly string[]): KeptRow {
-  const { lineBytes, ...rest } = rowBytesOf(record, inputs);
+  const { lineBytes, lineChars: _chars, ...rest } = rowBytesOf(record, inputs);
   return { line: lineBytes.toString('utf8'), ...rest };
 }
 

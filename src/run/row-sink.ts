@@ -5,7 +5,7 @@ import { qualifiedName, rejectsTable, type RecordOf, type Row, type TableDef } f
 import type { PartitionedWriter } from '../lake/partitioned-writer';
 import type { Origin, RowEmitter } from './row-emitter';
 import type { InputLedger } from './input-ledger';
-import { KeptRows } from './kept-rows';
+import { KeptRows, type KeptRowBytes } from './kept-rows';
 import { RowShaper, type ShapedOp } from './row-shaper';
 import { REJECT, RUN, TABLE_BITS, type ShapedBatch } from './shaped-batch';
 
@@ -159,10 +159,10 @@ export class RowSink implements RowEmitter {
   }
 
   /** A kept row, as the UTF-8 bytes it was stored as. */
-  private writeKept(table: TableDef, date: string, line: Buffer, input: string): void {
-    const wait = this.writer.writeLineBytes('raw', table, date, line);
+  private writeKept(table: TableDef, kept: KeptRowBytes): void {
+    const wait = this.writer.writeLineBytes('raw', table, kept.date, kept.lineBytes, kept.lineChars);
     if (wait) this.waits.push(wait);
-    this.inputs.wrote(input);
+    this.inputs.wrote(kept.input);
     this.counts.get(qualifiedName(table))!.rows++;
   }
 
@@ -205,7 +205,7 @@ export class RowSink implements RowEmitter {
             });
           }
           const kept = rows[rows.length - 1];
-          this.writeKept(table, kept.date, kept.lineBytes, kept.input);
+          this.writeKept(table, kept);
           // Let gzip keep up (the extraction loop does this per chunk): without it, millions of
           // kept rows would queue in the part streams' buffers.
           if (++sinceWait === 512) {
