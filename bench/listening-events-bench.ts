@@ -69,7 +69,12 @@ function runChild(mode: '--child' | '--child-duckdb', landing: string, out: stri
   const run = spawnSync(process.execPath, [__filename, mode, landing, out], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Our side gets the thread pool bin/soundlake.js gives every run (one thread per core).
+    env: {
+      ...process.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...(mode === '--child' ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? String(Math.max(2, os.availableParallelism())) } : {}),
+    },
   });
   if (run.status !== 0) throw new Error(`${mode} failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as ChildResult;

@@ -179,7 +179,12 @@ export class KeptRows {
     const order = this.sortedIndexes();
     let at = 0;
     let current: Entry | undefined;
-    const load = () => (current = at < order.length ? decode(this.record(this.offsets[order[at]])) : undefined);
+    const load = () => {
+      if (at >= order.length) return (current = undefined);
+      // The key is still in memory as a string: no need to decode it from the record.
+      const record = this.record(this.offsets[order[at]]);
+      return (current = { record, key: this.keys[order[at]], seq: record.readDoubleLE(24) });
+    };
     load();
     return {
       peek: () => current,
