@@ -10,7 +10,7 @@ import { excerpt } from '../../core/excerpt';
 import { qualifiedName, type TableDef } from '../../core/table';
 import type { FileShapingSink, ShapeFile } from '../../run/file-shaper';
 import { layoutFromHeader, type FileLayout } from '../../sources/listening-events/file-layout';
-import { fileProblem, openText, parseLandingFile, PARSE_CHUNK_BYTES, type LandingOutcome } from '../../sources/listening-events/read-landing-file';
+import { fileProblem, openText, parseLandingFile, type LandingOutcome } from '../../sources/listening-events/read-landing-file';
 import { listeningTables, streams } from '../../tables/listening';
 import { StreamRowBytes } from './stream-row-bytes';
 import { transformListeningRecord } from './transform-listening-record';
@@ -27,8 +27,12 @@ export interface LandingTask {
   maxFieldChars: number;
   /** Every line through the general path (the differential tests' reference). */
   generalOnly?: boolean;
+  /** Bytes per read on the fast path (default 512 KiB; tests make it small to cut lines at every place). */
+  readBytes?: number;
 }
 
+/** Read size of the fast path: larger than the general path's, whose batches hold records, not bytes. */
+const FAST_READ_BYTES = 512 * 1024;
 /** A line the fast path waits for longer than this goes to the general parser in pieces (bounded memory). */
 const MAX_CARRIED_BYTES = 1024 * 1024;
 
@@ -87,7 +91,7 @@ async function* shapeStreamsFast(task: LandingTask, table: TableDef, out: FileSh
     if (!inGeneral) line = parser.nextLine;
   };
 
-  const bytes = openText(task.name, task.path, task.size, PARSE_CHUNK_BYTES);
+  const bytes = openText(task.name, task.path, task.size, task.readBytes ?? FAST_READ_BYTES);
   try {
     for await (const chunk of bytes as AsyncIterable<Buffer>) {
       let b = carry ? Buffer.concat([carry, chunk]) : chunk;
