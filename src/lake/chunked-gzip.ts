@@ -68,6 +68,8 @@ export class ChunkCompressor {
    * allocation made V8 collect garbage on the main thread.
    */
   private readonly idleStreams: zlib.DeflateRaw[] = [];
+  /** Chunk buffers whose text was compressed, handed out again by `buffer()`. */
+  private readonly spareBuffers: Buffer[] = [];
 
   constructor(
     private readonly level: number,
@@ -79,7 +81,16 @@ export class ChunkCompressor {
     return this.inFlight >= this.maxInFlight;
   }
 
-  /** Raw deflate of one chunk, ended with a sync flush (no final block). */
+  /** A buffer of at least `bytes` to gather a chunk in: one whose chunk was compressed, or a new one. */
+  buffer(bytes: number): Buffer {
+    const spare = this.spareBuffers.pop();
+    return spare && spare.length >= bytes ? spare : Buffer.allocUnsafe(bytes);
+  }
+
+  /**
+   * Raw deflate of one chunk, ended with a sync flush (no final block). `chunk` is a view of a
+   * buffer from `buffer()`, which is taken back once compressed.
+   */
   deflate(chunk: Buffer): Promise<Buffer> {
     this.inFlight++;
     // A large output buffer: the default 16 KiB makes a main-thread callback per 16 KiB of output.
@@ -96,6 +107,10 @@ export class ChunkCompressor {
         else {
           stream.reset();
           this.idleStreams.push(stream);
+          // Only a buffer of its own (not a slice of Node's shared pool, nor of anything else).
+          if (this.spareBuffers.length < this.maxInFlight && chunk.byteOffset === 0 && chunk.buffer.byteLength >= 64 * 1024) {
+            this.spareBuffers.push(Buffer.from(chunk.buffer));
+          }
         }
         const waiters = this.waiters.splice(0);
         for (const wake of waiters) wake();
@@ -117,6 +132,7 @@ export class ChunkCompressor {
 
   /** Frees the deflate streams kept for reuse. */
   close(): void {
+    this.spareBuffers.length = 0;
     for (const stream of this.idleStreams.splice(0)) stream.destroy();
   }
 }

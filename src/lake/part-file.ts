@@ -56,7 +56,7 @@ export class PartFile {
   ) {
     this.rowEnd = `${lineageSuffix}\n`;
     this.rowEndBytes = Buffer.from(this.rowEnd, 'utf8');
-    this.chunk = Buffer.allocUnsafe(chunkBytes + (chunkBytes >> 2));
+    this.chunk = compressor.buffer(chunkBytes + (chunkBytes >> 2));
     this.handle = fsp.open(localPath, 'w');
     this.handle.catch(() => undefined);
     this.written = this.handle.then((handle) => this.put(handle, gzipHeader(level)));
@@ -145,7 +145,7 @@ export class PartFile {
     this.joinLines();
     if (this.used === 0) return;
     const text = this.chunk.subarray(0, this.used);
-    this.chunk = Buffer.allocUnsafe(this.chunkBytes + (this.chunkBytes >> 2));
+    this.chunk = this.compressor.buffer(this.chunkBytes + (this.chunkBytes >> 2));
     this.used = 0;
     this.pendingChars = 0;
     this.uncompressedBytes += text.length;

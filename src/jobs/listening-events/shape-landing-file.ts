@@ -125,6 +125,8 @@ async function* shapeStreamsFast(task: LandingTask, table: TableDef, out: FileSh
       }
       handOn();
       yield records;
+      // The batch was taken (its runs appended to parts, or posted to the main thread).
+      fast.recycle();
       records = 0;
     }
     if (layout === undefined) return 'general';

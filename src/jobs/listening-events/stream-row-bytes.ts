@@ -101,16 +101,13 @@ function daysIn(year: number, month: number): number {
 
 /** Growable output of one partition day. */
 class DayRun {
-  bytes: Buffer;
   length = 0;
   rows = 0;
   constructor(
     readonly date: string,
     readonly key: number,
-    size: number,
-  ) {
-    this.bytes = Buffer.allocUnsafe(size);
-  }
+    public bytes: Buffer,
+  ) {}
 
   room(needed: number): Buffer {
     if (this.length + needed > this.bytes.length) {
@@ -127,6 +124,10 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 /** Rows shaped at the byte level, by partition day, until they are handed on (`take`). */
 export class StreamRowBytes {
   private runs: DayRun[] = [];
+  /** Buffers of runs handed on and since copied (`recycle`), used again: fewer large allocations, fewer collections. */
+  private spare: Buffer[] = [];
+  /** Buffers of runs handed on and maybe not copied yet. */
+  private handed: Buffer[] = [];
   private last: DayRun | undefined;
   private readonly suffix: Buffer;
   /** The parsed timestamp of the row being shaped: year, month, day, hour, minute, second (UTC), 1 when converted from an offset. */
@@ -214,19 +215,28 @@ export class StreamRowBytes {
     let run = this.runs.find((r) => r.key === key);
     if (!run) {
       const date = `${String(Math.floor(key / 10_000)).padStart(4, '0')}-${pad2(Math.floor(key / 100) % 100)}-${pad2(key % 100)}`;
-      run = new DayRun(date, key, 16 * 1024);
+      run = new DayRun(date, key, this.spare.pop() ?? Buffer.allocUnsafe(16 * 1024));
       this.runs.push(run);
     }
     this.last = run;
     return run;
   }
 
-  /** The rows shaped since the last call, one run per day (in the order the days first came). */
+  /**
+   * The rows shaped since the last call, one run per day (in the order the days first came). Their
+   * bytes stay valid until `recycle()`.
+   */
   take(): { date: string; bytes: Uint8Array; rows: number }[] {
     const runs = this.runs.filter((r) => r.rows > 0).map((r) => ({ date: r.date, bytes: r.bytes.subarray(0, r.length), rows: r.rows }));
+    for (const run of this.runs) this.handed.push(run.bytes);
     this.runs = [];
     this.last = undefined;
     return runs;
+  }
+
+  /** Every run handed on so far has been copied on (appended to a part, posted to another thread): their buffers may be reused. */
+  recycle(): void {
+    for (const bytes of this.handed.splice(0)) this.spare.push(bytes);
   }
 }
 
