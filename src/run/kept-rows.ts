@@ -196,24 +196,25 @@ export class KeptRows {
   }
 
   private append(key: string, row: KeptRow): number {
-    const keyBytes = Buffer.byteLength(key, 'utf8');
-    const lineBytes = Buffer.byteLength(row.line, 'utf8');
-    const needed = HEADER_BYTES + keyBytes + lineBytes;
-    if (this.used + needed > ARENA_BYTES || this.arenas.length === 0) {
-      this.arenas.push(Buffer.allocUnsafe(Math.max(ARENA_BYTES, needed)));
+    // Room for the worst case (3 UTF-8 bytes per UTF-16 unit), so the strings are written without
+    // measuring them first.
+    const worst = HEADER_BYTES + 3 * (key.length + row.line.length);
+    if (this.used + worst > ARENA_BYTES || this.arenas.length === 0) {
+      this.arenas.push(Buffer.allocUnsafe(Math.max(ARENA_BYTES, worst)));
       this.used = 0;
     }
     const arena = this.arenas[this.arenas.length - 1];
     const start = this.used;
+    const keyBytes = arena.write(key, start + HEADER_BYTES, 'utf8');
+    const lineBytes = arena.write(row.line, start + HEADER_BYTES + keyBytes, 'utf8');
     arena.writeUInt32LE(keyBytes, start);
     arena.writeUInt32LE(lineBytes, start + 4);
     arena.writeUInt32LE(row.sourceLine ?? 0, start + 8);
     arena.writeUInt16LE(this.indexOf(row.input), start + 12);
-    arena.write(row.date, start + 14, 10, 'latin1');
+    for (let i = 0; i < 10; i++) arena[start + 14 + i] = row.date.charCodeAt(i);
     arena.writeDoubleLE(this.seq++, start + 24);
     arena.writeUInt32LE(row.line.length, start + 32);
-    arena.write(key, start + HEADER_BYTES, keyBytes, 'utf8');
-    arena.write(row.line, start + HEADER_BYTES + keyBytes, lineBytes, 'utf8');
+    const needed = HEADER_BYTES + keyBytes + lineBytes;
     this.used += needed;
     this.bytes += needed;
     // Offset = arena number * 2^32 + position: exact in a double for any realistic buffer.
