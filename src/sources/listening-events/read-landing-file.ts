@@ -42,7 +42,7 @@ export async function localBytes(landing: Store, file: LandingFile, spoolDir: st
 }
 
 /** Parse chunk: big enough to amortise per-chunk work, small enough that one batch of records stays small. */
-export const PARSE_CHUNK_BYTES = 64 * 1024;
+const PARSE_CHUNK_BYTES = 64 * 1024;
 /** The whole-file check reads in large chunks: it only jumps from quote to quote. */
 const CHECK_CHUNK_BYTES = 1024 * 1024;
 
@@ -151,36 +151,4 @@ export function settleLandingFile(landing: Store, file: LandingFile, outcome: La
   const archiveKey = landingArchiveKey(ctx.runId, name);
   ctx.inputs.mark(name, 'processed', { movedTo: landing.describe(archiveKey) });
   ctx.afterCommit({ kind: 'move', store: landing.url, from: name, to: archiveKey, expect: file.version, if_changed: errorKey });
-}
-
-/**
- * Streams one landing file as batches of records, one batch per chunk read. Before any row is used
- * the file is checked as a whole (readable, UTF-8, quotes closed); a file that fails, or whose
- * header lacks a required column, yields nothing and goes to error/ with the reason after the
- * commit. A file that passes goes to archive/ after the commit — only if it is still the version read.
- */
-export async function* readLandingFile(
-  landing: Store,
-  file: LandingFile,
-  options: { maxFieldChars: number; spoolDir: string },
-  ctx: RunContext,
-): AsyncGenerator<ListeningRecord[]> {
-  startLandingFile(file, ctx);
-  const local = await localBytes(landing, file, options.spoolDir);
-  const batches = parseLandingFile({ name: file.name, table: file.table, path: local.path, size: local.size, described: landing.describe(file.name) }, options.maxFieldChars);
-  try {
-    for (;;) {
-      const next = await batches.next();
-      if (next.done) {
-        settleLandingFile(landing, file, next.value, ctx);
-        return;
-      }
-      ctx.inputs.read(file.name, next.value.length);
-      yield next.value;
-    }
-  } finally {
-    // Stopped early (an aborted run): close the parser and its stream too.
-    await batches.return({ status: 'error', reason: 'not read to the end' });
-    await local.done();
-  }
 }
