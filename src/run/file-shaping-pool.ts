@@ -109,6 +109,7 @@ export async function* shapeFilesOnThreads<F>(
   const threads = Array.from({ length: Math.min(threadCount, files.length) }, () => new Worker(shaper.script, { resourceLimits: THREAD_LIMITS }));
   ctx.log.info(`reading ${hooks.noun} on worker threads`, { threads: threads.length, files: files.length });
   const channels = files.map(() => new FileChannel());
+  const lineageSuffix = lineageColumns(ctx.runId, ctx.extractedAt);
   const owner = new Map<number, Worker>();
   const prepared: { done: () => Promise<void> }[] = [];
   let nextFile = 0;
@@ -130,7 +131,7 @@ export async function* shapeFilesOnThreads<F>(
         return;
       }
       owner.set(id, thread);
-      const file: FileTask = { id, input: hooks.input(files[id]), module: shaper.module, task, logicalDate: ctx.logicalDate, lineageSuffix: lineageColumns(ctx.runId, ctx.extractedAt) };
+      const file: FileTask = { id, input: hooks.input(files[id]), module: shaper.module, task, logicalDate: ctx.logicalDate, lineageSuffix };
       thread.postMessage({ type: 'file', file } satisfies MainMessage);
     });
   };

@@ -32,9 +32,9 @@ function fieldsOfLine(line: string): string[] {
 
 /**
  * The runner's RowEmitter: validates and serialises rows (RowShaper), keeps the last row per key
- * for tables that dedupe within a run, and routes rows and rejects to the writer. Rows shaped on
- * another thread arrive through `routeShaped` and take the same route. Writes are queued as promises
- * only when the writer needs one (opening or rolling a part).
+ * for tables that dedupe within a run, and routes rows and rejects to the writer. Rows a file job
+ * shaped already (here or on another thread) arrive through `routeShaped` and take the same
+ * route. Writes are queued as promises only when the writer needs one (opening or rolling a part).
  */
 export class RowSink implements RowEmitter {
   private readonly plans = new Map<string, TablePlan>();
@@ -102,7 +102,10 @@ export class RowSink implements RowEmitter {
     this.route(plan, op.date, op.line, op.key, op.origin.input, op.origin.line);
   }
 
-  /** Rows and rejects shaped on another thread: routed in their order, with no object per row. */
+  /**
+   * Rows and rejects a file job shaped (see file-shaping-pool.ts), routed in their order: as ops
+   * when shaped on this thread, unpacked with no object per row when they crossed from another.
+   */
   routeShaped(batch: ShapedBatch): void {
     if (batch.ops) {
       for (const op of batch.ops) {

@@ -8,6 +8,8 @@
  * `parseTimestamp` does for these shapes.
  */
 
+import { daysInMonth } from '../../core/values';
+
 const COMMA = 44;
 const QUOTE = 34;
 const CR = 13;
@@ -17,8 +19,6 @@ const Z = 90;
 const DASH = 45;
 const COLON = 58;
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 function twoDigits(b: Uint8Array, at: number): number {
   const hi = b[at] - 48;
   const lo = b[at + 1] - 48;
@@ -26,6 +26,8 @@ function twoDigits(b: Uint8Array, at: number): number {
 }
 
 const PLUS = 43;
+/** What follows the year, month, day, hour and minute in a printed timestamp. */
+const STAMP_SEPARATORS = [DASH, DASH, T, COLON, COLON];
 
 /**
  * A timestamp of the common shapes, normalised to UTC as values.ts `parseTimestamp` does, or
@@ -48,7 +50,7 @@ function utcSeconds(b: Uint8Array, at: number, end: number, out: Int32Array): bo
   const second = twoDigits(b, at + 17);
   if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
   let year = century * 100 + yy;
-  if (year < 1 || day > daysIn(year, month)) return false;
+  if (year < 1 || day > daysInMonth(year, month)) return false;
   out[0] = year;
   out[1] = month;
   out[2] = day;
@@ -73,11 +75,11 @@ function utcSeconds(b: Uint8Array, at: number, end: number, out: Int32Array): bo
         m = 12;
         year--;
       }
-      d = daysIn(year, m);
+      d = daysInMonth(year, m);
     }
   } else if (minutes >= 1440) {
     minutes -= 1440;
-    if (++d > daysIn(year, m)) {
+    if (++d > daysInMonth(year, m)) {
       d = 1;
       if (++m > 12) {
         m = 1;
@@ -92,11 +94,6 @@ function utcSeconds(b: Uint8Array, at: number, end: number, out: Int32Array): bo
   out[4] = minutes % 60;
   out[6] = 1;
   return true;
-}
-
-function daysIn(year: number, month: number): number {
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
 /** Growable output of one partition day. */
@@ -190,17 +187,11 @@ export class StreamRowBytes {
       out[at++] = T;
       at += copy(b, time + 11, time + 19, out, at);
     } else {
-      at += digits(t[0], 4, out, at);
-      out[at++] = DASH;
-      at += digits(t[1], 2, out, at);
-      out[at++] = DASH;
-      at += digits(t[2], 2, out, at);
-      out[at++] = T;
-      at += digits(t[3], 2, out, at);
-      out[at++] = COLON;
-      at += digits(t[4], 2, out, at);
-      out[at++] = COLON;
-      at += digits(t[5], 2, out, at);
+      // Converted from an offset: printed as `YYYY-MM-DDTHH:MM:SS`.
+      for (let i = 0; i < 6; i++) {
+        at += digits(t[i], i === 0 ? 4 : 2, out, at);
+        if (i < 5) out[at++] = STAMP_SEPARATORS[i];
+      }
     }
     out[at++] = Z;
     at += this.suffix.copy(out, at);
