@@ -13,6 +13,8 @@ export interface FileShapingSink extends RowEmitter {
 export interface ShapeContext {
   /** `,"run id",extracted at`: what byte-level rows end with before their line end. */
   lineageSuffix: string;
+  /** The run's logical date (YYYY-MM-DD): the partition day of tables without a partition column. */
+  logicalDate: string;
 }
 
 /**

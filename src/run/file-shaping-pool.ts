@@ -56,7 +56,7 @@ export async function* shapeFilesInProcess<F>(
     const input = hooks.input(file);
     const ready = await hooks.prepare(file);
     const builder = new ShapedBatchBuilder();
-    const chunks = shapeFile(ready.task, batchShapingSink(ctx.logicalDate, builder), { lineageSuffix });
+    const chunks = shapeFile(ready.task, batchShapingSink(ctx.logicalDate, builder), { lineageSuffix, logicalDate: ctx.logicalDate });
     try {
       for (;;) {
         const next = await chunks.next();

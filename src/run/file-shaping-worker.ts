@@ -43,7 +43,7 @@ async function shapeOne(file: FileTask): Promise<void> {
     // A file job's compiled module, named by the job (never by data).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { shapeFile } = require(file.module) as FileShaperModule;
-    const chunks = shapeFile(file.task, sink, { lineageSuffix: file.lineageSuffix });
+    const chunks = shapeFile(file.task, sink, { lineageSuffix: file.lineageSuffix, logicalDate: file.logicalDate });
     for (;;) {
       const next = await chunks.next();
       if (next.done) {

@@ -14,10 +14,17 @@ import * as path from 'node:path';
 
 const ARENA_BYTES = 1 << 20;
 /**
- * Record: u32 key bytes, u32 line bytes, u32 source line (0 = none), u16 input, 10 bytes date,
- * f64 arrival, u32 line length as text (UTF-16 units: what parts roll on), key, line.
+ * Record: u32 key bytes, u32 line bytes, u32 source line (0 = none), u16 input, u16 partition day
+ * (indexes into this KeptRows' tables of them), f64 arrival, u32 line length as text (UTF-16
+ * units: what parts roll on), key, line.
  */
-const HEADER_BYTES = 4 + 4 + 4 + 2 + 10 + 8 + 4;
+const HEADER_BYTES = 4 + 4 + 4 + 2 + 2 + 8 + 4;
+const INPUT_AT = 12;
+const DATE_AT = 14;
+const SEQ_AT = 16;
+const CHARS_AT = 24;
+/** Bytes before a record's key (rows shaped elsewhere at the byte level write it, see `writeKeptHeader`). */
+export const KEPT_HEADER_BYTES = HEADER_BYTES;
 const READ_BYTES = 1 << 20;
 /** Run files merged at once; beyond this they are first merged into one (bounded open files). */
 const MAX_RUNS = 64;
@@ -56,13 +63,15 @@ const before = (a: Entry, b: Entry) => (a.key < b.key ? true : a.key > b.key ? f
 
 export class KeptRows {
   private arenas: Buffer[] = [];
-  private used = ARENA_BYTES;
+  /** The arena `add` appends to (by index in `arenas`; -1: none yet), and its bytes used. */
+  private current = -1;
+  private used = 0;
   private offsets: number[] = [];
   private keys: string[] = [];
   /** Record bytes held in memory now. */
   private bytes = 0;
-  private readonly inputs: string[] = [];
-  private readonly inputIndex = new Map<string, number>();
+  private readonly inputs = new NameTable('inputs');
+  private readonly dates = new NameTable('partition days');
   private readonly runs: string[] = [];
   private runFiles = 0;
   private seq = 0;
@@ -88,16 +97,65 @@ export class KeptRows {
   }
 
   /**
+   * Takes over `records` (made with `writeKeptHeader`, each followed by its key and line, all of
+   * one input and partition day) without copying them: this buffer becomes one of the arenas, its
+   * records get their input, day and arrival here. The caller must not reuse it.
+   */
+  adopt(records: Buffer, input: string, date: string): void {
+    const inputIndex = this.inputs.indexOf(input);
+    const dateIndex = this.dates.indexOf(date);
+    const arena = this.arenas.push(records) - 1;
+    let at = 0;
+    while (at < records.length) {
+      const keyBytes = records.readUInt32LE(at);
+      records.writeUInt16LE(inputIndex, at + INPUT_AT);
+      records.writeUInt16LE(dateIndex, at + DATE_AT);
+      records.writeDoubleLE(this.seq++, at + SEQ_AT);
+      this.offsets.push(arena * 2 ** 32 + at);
+      this.keys.push(records.toString('utf8', at + HEADER_BYTES, at + HEADER_BYTES + keyBytes));
+      at += HEADER_BYTES + keyBytes + records.readUInt32LE(at + 4);
+    }
+    this.bytes += records.length;
+    if (this.bytes >= this.memoryBytes) this.spill();
+  }
+
+  /**
    * Every key once, in key order, with its rows in arrival order: `rows[rows.length - 1]` is the
    * latest; `rows[i]` was superseded by `rows[i + 1]`.
    */
   *groups(): IterableIterator<KeptRow[]> {
-    for (const group of this.entryGroups()) yield group.map((e) => rowOf(e.record, this.inputs));
+    for (const group of this.groupsOfBytes()) yield group.map(rowOf);
   }
 
   /** `groups()` with each line as its stored UTF-8 bytes: what the writer takes without a string. */
   *groupsOfBytes(): IterableIterator<KeptRowBytes[]> {
-    for (const group of this.entryGroups()) yield group.map((e) => rowBytesOf(e.record, this.inputs));
+    if (this.runs.length === 0) {
+      // All in memory (the common case): in sorted order, no merge.
+      const order = this.sortedIndexes();
+      const keys = this.keys;
+      for (let i = 0; i < order.length; ) {
+        let end = i + 1;
+        while (end < order.length && keys[order[end]] === keys[order[i]]) end++;
+        const group = new Array<KeptRowBytes>(end - i);
+        for (let k = i; k < end; k++) group[k - i] = this.rowBytesOf(this.record(this.offsets[order[k]]));
+        yield group;
+        i = end;
+      }
+      return;
+    }
+    for (const group of this.entryGroups()) yield group.map((e) => this.rowBytesOf(e.record));
+  }
+
+  private rowBytesOf(record: Buffer): KeptRowBytes {
+    const lineStart = HEADER_BYTES + record.readUInt32LE(0);
+    const sourceLine = record.readUInt32LE(8);
+    return {
+      lineBytes: record.subarray(lineStart, lineStart + record.readUInt32LE(4)),
+      lineChars: record.readUInt32LE(CHARS_AT),
+      sourceLine: sourceLine === 0 ? undefined : sourceLine,
+      input: this.inputs.name(record.readUInt16LE(INPUT_AT)),
+      date: this.dates.name(record.readUInt16LE(DATE_AT)),
+    };
   }
 
   private *entryGroups(): IterableIterator<Entry[]> {
@@ -124,7 +182,8 @@ export class KeptRows {
 
   private resetMemory(): void {
     this.arenas = [];
-    this.used = ARENA_BYTES;
+    this.current = -1;
+    this.used = 0;
     this.offsets = [];
     this.keys = [];
     this.bytes = 0;
@@ -183,7 +242,7 @@ export class KeptRows {
       if (at >= order.length) return (current = undefined);
       // The key is still in memory as a string: no need to decode it from the record.
       const record = this.record(this.offsets[order[at]]);
-      return (current = { record, key: this.keys[order[at]], seq: record.readDoubleLE(24) });
+      return (current = { record, key: this.keys[order[at]], seq: record.readDoubleLE(SEQ_AT) });
     };
     load();
     return {
@@ -199,26 +258,26 @@ export class KeptRows {
     // Room for the worst case (3 UTF-8 bytes per UTF-16 unit), so the strings are written without
     // measuring them first.
     const worst = HEADER_BYTES + 3 * (key.length + row.line.length);
-    if (this.used + worst > ARENA_BYTES || this.arenas.length === 0) {
-      this.arenas.push(Buffer.allocUnsafe(Math.max(ARENA_BYTES, worst)));
+    if (this.current < 0 || this.used + worst > this.arenas[this.current].length) {
+      this.current = this.arenas.push(Buffer.allocUnsafe(Math.max(ARENA_BYTES, worst))) - 1;
       this.used = 0;
     }
-    const arena = this.arenas[this.arenas.length - 1];
+    const arena = this.arenas[this.current];
     const start = this.used;
     const keyBytes = arena.write(key, start + HEADER_BYTES, 'utf8');
     const lineBytes = arena.write(row.line, start + HEADER_BYTES + keyBytes, 'utf8');
     arena.writeUInt32LE(keyBytes, start);
     arena.writeUInt32LE(lineBytes, start + 4);
     arena.writeUInt32LE(row.sourceLine ?? 0, start + 8);
-    arena.writeUInt16LE(this.indexOf(row.input), start + 12);
-    for (let i = 0; i < 10; i++) arena[start + 14 + i] = row.date.charCodeAt(i);
-    arena.writeDoubleLE(this.seq++, start + 24);
-    arena.writeUInt32LE(row.line.length, start + 32);
+    arena.writeUInt16LE(this.inputs.indexOf(row.input), start + INPUT_AT);
+    arena.writeUInt16LE(this.dates.indexOf(row.date), start + DATE_AT);
+    arena.writeDoubleLE(this.seq++, start + SEQ_AT);
+    arena.writeUInt32LE(row.line.length, start + CHARS_AT);
     const needed = HEADER_BYTES + keyBytes + lineBytes;
     this.used += needed;
     this.bytes += needed;
     // Offset = arena number * 2^32 + position: exact in a double for any realistic buffer.
-    return (this.arenas.length - 1) * 2 ** 32 + start;
+    return this.current * 2 ** 32 + start;
   }
 
   /** The bytes of the record at `offset` (a view, not a copy). */
@@ -227,38 +286,49 @@ export class KeptRows {
     const start = offset % 2 ** 32;
     return arena.subarray(start, start + HEADER_BYTES + arena.readUInt32LE(start) + arena.readUInt32LE(start + 4));
   }
+}
 
-  private indexOf(input: string): number {
-    let index = this.inputIndex.get(input);
-    if (index === undefined) {
-      index = this.inputs.length;
-      if (index > 0xffff) throw new Error('more than 65535 inputs feed one deduplicated table');
-      this.inputs.push(input);
-      this.inputIndex.set(input, index);
-    }
-    return index;
-  }
+/**
+ * The header of a record shaped at the byte level, for `adopt`: the key (`keyBytes` of UTF-8) and
+ * the line (`lineBytes`, `lineChars` as text) follow it; input, day and arrival are left to `adopt`.
+ */
+export function writeKeptHeader(out: Buffer, at: number, keyBytes: number, lineBytes: number, sourceLine: number, lineChars: number): void {
+  out.writeUInt32LE(keyBytes, at);
+  out.writeUInt32LE(lineBytes, at + 4);
+  out.writeUInt32LE(sourceLine, at + 8);
+  out.writeUInt32LE(lineChars, at + CHARS_AT);
 }
 
 function decode(record: Buffer): Entry {
-  return { record, key: record.toString('utf8', HEADER_BYTES, HEADER_BYTES + record.readUInt32LE(0)), seq: record.readDoubleLE(24) };
+  return { record, key: record.toString('utf8', HEADER_BYTES, HEADER_BYTES + record.readUInt32LE(0)), seq: record.readDoubleLE(SEQ_AT) };
 }
 
-function rowBytesOf(record: Buffer, inputs: readonly string[]): KeptRowBytes {
-  const lineStart = HEADER_BYTES + record.readUInt32LE(0);
-  const sourceLine = record.readUInt32LE(8);
-  return {
-    lineBytes: record.subarray(lineStart, lineStart + record.readUInt32LE(4)),
-    lineChars: record.readUInt32LE(32),
-    sourceLine: sourceLine === 0 ? undefined : sourceLine,
-    input: inputs[record.readUInt16LE(12)],
-    date: record.toString('latin1', 14, 24),
-  };
-}
-
-function rowOf(record: Buffer, inputs: readonly string[]): KeptRow {
-  const { lineBytes, lineChars: _chars, ...rest } = rowBytesOf(record, inputs);
+function rowOf(row: KeptRowBytes): KeptRow {
+  const { lineBytes, lineChars: _chars, ...rest } = row;
   return { line: lineBytes.toString('utf8'), ...rest };
+}
+
+/** Names (inputs, days) a record stores as a u16 index. */
+class NameTable {
+  private readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  constructor(private readonly what: string) {}
+
+  indexOf(name: string): number {
+    let index = this.index.get(name);
+    if (index === undefined) {
+      index = this.names.length;
+      if (index > 0xffff) throw new Error(`more than 65536 ${this.what} in one deduplicated table`);
+      this.names.push(name);
+      this.index.set(name, index);
+    }
+    return index;
+  }
+
+  name(index: number): string {
+    return this.names[index];
+  }
 }
 
 /** Reads a sorted run file record by record through a 1 MiB buffer. */

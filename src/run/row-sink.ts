@@ -139,10 +139,16 @@ export class RowSink implements RowEmitter {
     }
   }
 
-  /** Byte-level rows: only for a table that keeps every row (nothing to deduplicate). */
+  /**
+   * Rows shaped at the byte level: lake lines (lineage and line ends included) for a table that
+   * keeps every row, kept-row records (run/dedup-row-bytes.ts) for one that dedupes within the run.
+   */
   private writeRun(plan: TablePlan, run: ShapedBatch['runs'][number], input: string): void {
-    if (plan.latest) throw new Error(`byte-level rows for ${qualifiedName(plan.table)}, which dedupes within a run`);
     const bytes = Buffer.from(run.bytes.buffer, run.bytes.byteOffset, run.bytes.byteLength);
+    if (plan.latest) {
+      plan.latest.adopt(bytes, input, run.date);
+      return;
+    }
     const wait = this.writer.writeBytes('raw', plan.table, run.date, bytes, run.rows);
     if (wait) this.waits.push(wait);
     this.inputs.wrote(input, run.rows);
@@ -161,12 +167,13 @@ export class RowSink implements RowEmitter {
     this.counts.get(qualifiedName(table))!.rows++;
   }
 
-  /** A kept row, as the UTF-8 bytes it was stored as. */
+  /**
+   * A kept row, as the UTF-8 bytes it was stored as. Counted by the flush (per input and table
+   * once, not per row: kept rows of one input come in long stretches).
+   */
   private writeKept(table: TableDef, kept: KeptRowBytes): void {
     const wait = this.writer.writeLineBytes('raw', table, kept.date, kept.lineBytes, kept.lineChars);
     if (wait) this.waits.push(wait);
-    this.inputs.wrote(kept.input);
-    this.counts.get(qualifiedName(table))!.rows++;
   }
 
   private writeReject(plan: TablePlan, reason: string, line: string, input: string): void {
@@ -196,6 +203,15 @@ export class RowSink implements RowEmitter {
     for (const plan of this.plans.values()) {
       if (!plan.latest) continue;
       const table = plan.table;
+      const counts = this.counts.get(qualifiedName(table))!;
+      /** Kept rows of `input` written since it was last counted. */
+      let input: string | undefined;
+      let written = 0;
+      const count = () => {
+        if (input !== undefined) this.inputs.wrote(input, written);
+        counts.rows += written;
+        written = 0;
+      };
       try {
         let sinceWait = 0;
         for (const rows of plan.latest.groupsOfBytes()) {
@@ -208,7 +224,12 @@ export class RowSink implements RowEmitter {
             });
           }
           const kept = rows[rows.length - 1];
+          if (kept.input !== input) {
+            count();
+            input = kept.input;
+          }
           this.writeKept(table, kept);
+          written++;
           // Let gzip keep up (the extraction loop does this per chunk): without it, millions of
           // kept rows would queue in the part streams' buffers.
           if (++sinceWait === 512) {
@@ -217,6 +238,7 @@ export class RowSink implements RowEmitter {
             await this.writer.drain();
           }
         }
+        count();
         await this.settle();
       } finally {
         plan.latest.clear();

@@ -22,7 +22,7 @@ export interface ShapedBatch {
   dates: string;
   /** Per row of a table that dedupes within a run: its key; per reject: its reason. */
   words: string[];
-  /** Per op flagged RUN, in order: rows shaped at the byte level, whole (lineage and line ends included). */
+  /** Per op flagged RUN, in order: rows shaped at the byte level (see RowRun). */
   runs: RowRun[];
   /**
    * A batch shaped on the thread that writes it keeps its ops as they are (packing them would only
@@ -35,8 +35,9 @@ export interface ShapedBatch {
 export type BatchOp = ShapedOp | (RowRun & { kind: 'run'; table: string });
 
 /**
- * Rows of one table and partition day shaped at the byte level (ASCII, each ending with the
- * lineage columns and a line end): written as they are, no string per row.
+ * Rows of one table and partition day shaped at the byte level, no string per row. For a table
+ * that keeps every row, lake lines (ASCII, each ending with the lineage columns and a line end),
+ * written as they are; for one that dedupes within the run, kept-row records (KeptRows.adopt).
  */
 export interface RowRun {
   date: string;

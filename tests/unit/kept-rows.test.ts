@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KeptRows, type KeptRow } from '../../src/run/kept-rows';
+import { KEPT_HEADER_BYTES, KeptRows, writeKeptHeader, type KeptRow } from '../../src/run/kept-rows';
 import { tempDir } from '../support/temp-dir';
 
 /** What deduplication means, computed the obvious way: per key, its rows in arrival order. */
@@ -71,6 +71,43 @@ describe('KeptRows: the latest row per key in bounded memory', () => {
           { line: 'short', date: '2024-06-26', input: 'b.csv', sourceLine: undefined },
         ],
       ]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('records adopted in batches (the byte-level path) and rows added one by one keep one arrival order, in memory and spilled', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      /** Rows of one input and day as the byte-level path hands them over: header, key, line. */
+      const records = (batch: { key: string; row: KeptRow }[]) =>
+        Buffer.concat(
+          batch.map(({ key, row }) => {
+            const keyBytes = Buffer.from(key);
+            const lineBytes = Buffer.from(row.line);
+            const header = Buffer.alloc(KEPT_HEADER_BYTES, 0xee); // what adopt fills in is garbage here
+            writeKeptHeader(header, 0, keyBytes.length, lineBytes.length, row.sourceLine ?? 0, row.line.length);
+            return Buffer.concat([header, keyBytes, lineBytes]);
+          }),
+        );
+      for (const memory of [1 << 30, 256 * 1024]) {
+        const input = rows(6_000, 900).map(({ key, row }, i) => ({ key, row: { ...row, date: '2024-07-01', input: `f${Math.floor(i / 1000)}.csv` } }));
+        const kept = new KeptRows(path.join(dir, `spill-${memory}`), memory);
+        for (let at = 0; at < input.length; ) {
+          const size = 1 + (at % 97);
+          const batch = input.slice(at, at + size);
+          // Batches of rows of one input: every third goes one by one, the others adopted whole.
+          if ((at / 7) % 3 < 1 || batch.some((r) => r.row.input !== batch[0].row.input)) for (const { key, row } of batch) kept.add(key, row);
+          else kept.adopt(records(batch), batch[0].row.input, '2024-07-01');
+          at += size;
+        }
+        if (memory < 1 << 30) expect(kept.spilledRuns).toBeGreaterThanOrEqual(2);
+        else expect(kept.spilledRuns).toBe(0);
+        expect([...kept.groups()]).toEqual(byKey(input));
+        const chars = [...kept.groupsOfBytes()].flat().map((r) => r.lineChars);
+        expect(chars).toEqual(byKey(input).flat().map((r) => r.line.length));
+        kept.clear();
+      }
     } finally {
       cleanup();
     }

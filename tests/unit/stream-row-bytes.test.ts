@@ -50,7 +50,7 @@ async function shape(file: string, generalOnly: boolean, readBytes?: number): Pr
     },
   };
   const task: LandingTask = { name: path.basename(file), table: qualifiedName(streams), path: file, size: fs.statSync(file).size, described: file, maxFieldChars: 64, generalOnly, readBytes };
-  const chunks = shapeFile(task, sink, { lineageSuffix: LINEAGE });
+  const chunks = shapeFile(task, sink, { lineageSuffix: LINEAGE, logicalDate: '2026-12-05' });
   let records = 0;
   for (;;) {
     const next = await chunks.next();

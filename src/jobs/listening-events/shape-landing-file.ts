@@ -1,19 +1,22 @@
 /**
  * The listening-events job's shaping module (see run/file-shaper.ts): one local landing file →
- * rows and rejects, on whichever thread runs it. Streams files take the byte-level fast path
- * line by line (stream-row-bytes.ts) and hand every other line to the general parser; users and
- * songs files, and any file whose header is not exactly the table's columns, take the general path.
+ * rows and rejects, on whichever thread runs it. Every table has a byte-level fast path for its
+ * well-formed lines (streams: stream-row-bytes.ts; users and songs: run/dedup-row-bytes.ts) that
+ * hands every other line to the general parser; a file whose header is not exactly the table's
+ * columns takes the general path.
  */
 import { StringDecoder } from 'node:string_decoder';
 import { DelimitedParser } from '../../core/delimited-parser';
 import { excerpt } from '../../core/excerpt';
 import { qualifiedName, type TableDef } from '../../core/table';
+import { DedupRowBytes } from '../../run/dedup-row-bytes';
 import type { FileShapingSink, ShapeFile } from '../../run/file-shaper';
+import type { RowRun } from '../../run/shaped-batch';
 import { layoutFromHeader, type FileLayout } from '../../sources/listening-events/file-layout';
 import { fileProblem, openText, parseLandingFile, type LandingOutcome } from '../../sources/listening-events/read-landing-file';
 import { listeningTables, streams } from '../../tables/listening';
 import { StreamRowBytes } from './stream-row-bytes';
-import { transformListeningRecord } from './transform-listening-record';
+import { listeningChecks, transformListeningRecord } from './transform-listening-record';
 
 /** A landing file as a thread sees it: a local copy of exactly the listed version. */
 export interface LandingTask {
@@ -36,12 +39,27 @@ const FAST_READ_BYTES = 512 * 1024;
 /** A line the fast path waits for longer than this goes to the general parser in pieces (bounded memory). */
 const MAX_CARRIED_BYTES = 1024 * 1024;
 
+/** A table's byte-level fast path: shapes a well-formed line, or says no (nothing kept) and the general path decides. */
+interface LineFastPath {
+  /** The line `b[start..end)` without its LF, physical line `line` of its file. */
+  add(b: Uint8Array, start: number, end: number, line: number): boolean;
+  /** Rows shaped since the last call; their bytes stay valid until `recycle()`. */
+  take(): RowRun[];
+  /** Every run taken so far has been copied on or taken over: buffers may be reused. */
+  recycle(): void;
+}
+
 export const shapeFile: ShapeFile<LandingTask, LandingOutcome> = async function* (task, out, context) {
   const table = listeningTables.find((t) => qualifiedName(t) === task.table);
   if (!table) throw new Error(`a landing task names table ${task.table}, which listening-events does not write`);
-  if (table === streams && !task.generalOnly) {
-    const fast = yield* shapeStreamsFast(task, table, out, context.lineageSuffix);
-    if (fast !== 'general') return fast;
+  const fast: LineFastPath | undefined = task.generalOnly
+    ? undefined
+    : table === streams
+      ? new StreamRowBytes(context.lineageSuffix, task.maxFieldChars)
+      : DedupRowBytes.of(table, listeningChecks(table), context.logicalDate, task.maxFieldChars);
+  if (fast) {
+    const outcome = yield* shapeFast(task, table, out, fast);
+    if (outcome !== 'general') return outcome;
   }
   return yield* shapeGeneral(task, table, out);
 };
@@ -57,15 +75,14 @@ async function* shapeGeneral(task: LandingTask, table: TableDef, out: FileShapin
 }
 
 /**
- * A streams file read as bytes: each line the fast path takes becomes its row at once; any other
+ * A file read as bytes: each line the fast path takes becomes its row at once; any other
  * line (and, while it lasts, the record it starts: a quoted field may run over lines) goes to the
  * general parser, which is told the line it starts on. 'general' (before anything was yielded):
  * the header is not the table's exactly, or has no line end in the first chunk.
  */
-async function* shapeStreamsFast(task: LandingTask, table: TableDef, out: FileShapingSink, lineageSuffix: string): AsyncGenerator<number, LandingOutcome | 'general'> {
+async function* shapeFast(task: LandingTask, table: TableDef, out: FileShapingSink, fast: LineFastPath): AsyncGenerator<number, LandingOutcome | 'general'> {
   const problem = await fileProblem(task.name, task.path, task.size);
   if (problem !== undefined) return { status: 'error', reason: problem };
-  const fast = new StreamRowBytes(lineageSuffix, task.maxFieldChars);
   const parser = new DelimitedParser(',', task.maxFieldChars);
   const decoder = new StringDecoder('utf8');
   let layout: FileLayout | undefined;
@@ -111,7 +128,7 @@ async function* shapeStreamsFast(task: LandingTask, table: TableDef, out: FileSh
         const end = b.indexOf(10, start);
         if (end < 0) break;
         if (inGeneral) toGeneral(b, start, end + 1);
-        else if (fast.add(b, start, end)) {
+        else if (fast.add(b, start, end, line)) {
           records++;
           line++;
         } else toGeneral(b, start, end + 1);
@@ -132,7 +149,7 @@ async function* shapeStreamsFast(task: LandingTask, table: TableDef, out: FileSh
     if (layout === undefined) return 'general';
     if (carry !== undefined) {
       // The last line, without a line end.
-      if (fast.add(carry, 0, carry.length)) records++;
+      if (fast.add(carry, 0, carry.length, line)) records++;
       else toGeneral(carry, 0, carry.length);
     }
     if (inGeneral || carry !== undefined) {

@@ -8,93 +8,12 @@
  * `parseTimestamp` does for these shapes.
  */
 
-import { daysInMonth } from '../../core/values';
+import { printUtcStamp, readUtcSeconds, UTC_STAMP_BYTES } from '../../core/timestamp-bytes';
 
 const COMMA = 44;
 const QUOTE = 34;
 const CR = 13;
 const SPACE = 32;
-const T = 84;
-const Z = 90;
-const DASH = 45;
-const COLON = 58;
-
-function twoDigits(b: Uint8Array, at: number): number {
-  const hi = b[at] - 48;
-  const lo = b[at + 1] - 48;
-  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? hi * 10 + lo : -1;
-}
-
-const PLUS = 43;
-/** What follows the year, month, day, hour and minute in a printed timestamp. */
-const STAMP_SEPARATORS = [DASH, DASH, T, COLON, COLON];
-
-/**
- * A timestamp of the common shapes, normalised to UTC as values.ts `parseTimestamp` does, or
- * undefined (the general path decides): `YYYY-MM-DD HH:MM:SS` or `…THH:MM:SS`, optionally with `Z`
- * (already UTC), or with a `±HH:MM` offset (converted; years 1000–9998 only, where the general
- * path's Date round trip needs no special case). Digits of the result, `YYYYMMDDhhmmss`, go to `out`.
- */
-function utcSeconds(b: Uint8Array, at: number, end: number, out: Int32Array): boolean {
-  const length = end - at;
-  if (length !== 19 && length !== 20 && length !== 25) return false;
-  if (length === 20 && b[at + 19] !== Z) return false;
-  const sep = b[at + 10];
-  if (b[at + 4] !== DASH || b[at + 7] !== DASH || (sep !== SPACE && sep !== T) || b[at + 13] !== COLON || b[at + 16] !== COLON) return false;
-  const century = twoDigits(b, at);
-  const yy = twoDigits(b, at + 2);
-  const month = twoDigits(b, at + 5);
-  const day = twoDigits(b, at + 8);
-  const hour = twoDigits(b, at + 11);
-  const minute = twoDigits(b, at + 14);
-  const second = twoDigits(b, at + 17);
-  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
-  let year = century * 100 + yy;
-  if (year < 1 || day > daysInMonth(year, month)) return false;
-  out[0] = year;
-  out[1] = month;
-  out[2] = day;
-  out[3] = hour;
-  out[4] = minute;
-  out[5] = second;
-  out[6] = 0;
-  if (length !== 25) return true;
-  // `±HH:MM`: what the instant is in UTC.
-  const sign = b[at + 19];
-  if ((sign !== PLUS && sign !== DASH) || b[at + 22] !== COLON || year < 1000 || year > 9998) return false;
-  const offsetHours = twoDigits(b, at + 20);
-  const offsetMinutes = twoDigits(b, at + 23);
-  if (offsetHours < 0 || offsetHours > 23 || offsetMinutes < 0 || offsetMinutes > 59) return false;
-  let minutes = hour * 60 + minute - (sign === PLUS ? 1 : -1) * (offsetHours * 60 + offsetMinutes);
-  let m = month;
-  let d = day;
-  if (minutes < 0) {
-    minutes += 1440;
-    if (--d < 1) {
-      if (--m < 1) {
-        m = 12;
-        year--;
-      }
-      d = daysInMonth(year, m);
-    }
-  } else if (minutes >= 1440) {
-    minutes -= 1440;
-    if (++d > daysInMonth(year, m)) {
-      d = 1;
-      if (++m > 12) {
-        m = 1;
-        year++;
-      }
-    }
-  }
-  out[0] = year;
-  out[1] = m;
-  out[2] = d;
-  out[3] = Math.floor(minutes / 60);
-  out[4] = minutes % 60;
-  out[6] = 1;
-  return true;
-}
 
 /** Growable output of one partition day. */
 class DayRun {
@@ -167,10 +86,10 @@ export class StreamRowBytes {
     if (userLength > this.maxFieldChars || trackLength > this.maxFieldChars) return false;
     const t = this.time;
     const time = second + 1;
-    if (!utcSeconds(b, time, end, t)) return false;
+    if (!readUtcSeconds(b, time, end, t)) return false;
 
     const run = this.runFor(t[0] * 10_000 + t[1] * 100 + t[2]);
-    const size = userLength + trackLength + 26 + this.suffix.length;
+    const size = userLength + trackLength + 6 + UTC_STAMP_BYTES + this.suffix.length;
     const out = run.room(size);
     let at = run.length;
     out[at++] = QUOTE;
@@ -181,19 +100,7 @@ export class StreamRowBytes {
     at += copy(b, first + 1, second, out, at);
     out[at++] = QUOTE;
     out[at++] = COMMA;
-    if (t[6] === 0) {
-      // Already UTC: the date and the clock as they are.
-      at += copy(b, time, time + 10, out, at);
-      out[at++] = T;
-      at += copy(b, time + 11, time + 19, out, at);
-    } else {
-      // Converted from an offset: printed as `YYYY-MM-DDTHH:MM:SS`.
-      for (let i = 0; i < 6; i++) {
-        at += digits(t[i], i === 0 ? 4 : 2, out, at);
-        if (i < 5) out[at++] = STAMP_SEPARATORS[i];
-      }
-    }
-    out[at++] = Z;
+    at += printUtcStamp(b, time, t, out, at);
     at += this.suffix.copy(out, at);
     run.length = at;
     run.rows++;
@@ -229,15 +136,6 @@ export class StreamRowBytes {
   recycle(): void {
     for (const bytes of this.handed.splice(0)) this.spare.push(bytes);
   }
-}
-
-/** `value` as `width` decimal digits into `out` at `at`; returns `width`. */
-function digits(value: number, width: number, out: Uint8Array, at: number): number {
-  for (let i = width - 1; i >= 0; i--) {
-    out[at + i] = 48 + (value % 10);
-    value = Math.floor(value / 10);
-  }
-  return width;
 }
 
 /** Copies `b[from..to)` into `out` at `at`; returns the count. A loop: shorter than a call to Buffer#copy costs for ~10 bytes. */

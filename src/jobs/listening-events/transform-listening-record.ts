@@ -10,6 +10,11 @@ const CHECKS = new Map<TableDef, ColumnChecks>([
   [users, new Map([[users.columns.findIndex((c) => c.name === 'user_age'), (v: Value) => ((v as number) < 0 ? 'negative' : undefined)]])],
 ]);
 
+/** The checks beyond the type of a listening table's columns, by column index (none for most). */
+export function listeningChecks(table: TableDef): ColumnChecks | undefined {
+  return CHECKS.get(table);
+}
+
 /** One landing record → a row or a reject (on the main thread, or on a shaping thread). */
 export function transformListeningRecord(record: ListeningRecord, emit: Pick<RowEmitter, 'reject' | 'text'>): void {
   const { layout, fields } = record;
