@@ -9,14 +9,14 @@ import { parentPort } from 'node:worker_threads';
 import { exitCodeOf, messageOf } from '../core/errors';
 import { batchShapingSink, type FileShaperModule } from './file-shaper';
 import type { FileTask, MainMessage, ThreadMessage } from './file-shaping-protocol';
-import { ShapedBatchBuilder } from './shaped-batch';
+import { ShapedBatchBuilder, transferList } from './shaped-batch';
 
 /** Batches posted and not yet acknowledged before the thread waits. */
 const WINDOW = 4;
 
 const port = parentPort;
 if (!port) throw new Error('file-shaping-worker runs as a worker thread');
-const post = (message: ThreadMessage) => port.postMessage(message);
+const post = (message: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 let current = -1;
 let acked = -1;
@@ -50,7 +50,8 @@ async function shapeOne(file: FileTask): Promise<void> {
         post({ type: 'done', id: file.id, outcome: next.value });
         return;
       }
-      post({ type: 'ops', id: file.id, seq, batch: builder.build(file.input, next.value) });
+      const batch = builder.build(file.input, next.value);
+      post({ type: 'ops', id: file.id, seq, batch }, transferList(batch));
       seq++;
       while (seq - 1 - acked >= WINDOW) await new Promise<void>((resolve) => (wakeOnAck = resolve));
     }

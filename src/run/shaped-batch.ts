@@ -57,6 +57,30 @@ export const RUN = 0x40;
 /** The table index in `kinds`. */
 export const TABLE_BITS = 0x3f;
 
+/**
+ * Runs copied into one fresh buffer. A run is a view of its shaper's buffer, which may be larger
+ * than the run and reused afterwards; posting the views would copy every whole buffer behind them.
+ * The joined buffer belongs to the batch alone, so it can be transferred (`transferList`).
+ */
+function joinRuns(runs: RowRun[]): RowRun[] {
+  if (runs.length === 0) return runs;
+  const joined = new Uint8Array(runs.reduce((n, r) => n + r.bytes.byteLength, 0));
+  let at = 0;
+  return runs.map((run) => {
+    joined.set(run.bytes, at);
+    const bytes = joined.subarray(at, at + run.bytes.byteLength);
+    at += run.bytes.byteLength;
+    return { ...run, bytes };
+  });
+}
+
+/** The buffers a packed batch alone owns: posted with it as transfers, not copies. */
+export function transferList(batch: ShapedBatch): ArrayBuffer[] {
+  const buffers = [batch.kinds.buffer, batch.lengths.buffer, batch.sourceLines.buffer];
+  if (batch.runs.length > 0) buffers.push(batch.runs[0].bytes.buffer);
+  return buffers.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
+}
+
 /** Collects ops of one input and packs them. */
 export class ShapedBatchBuilder {
   private ops: BatchOp[] = [];
@@ -108,6 +132,6 @@ export class ShapedBatchBuilder {
         if (op.key !== undefined) words.push(op.key);
       }
     });
-    return { input, records, tables, kinds, lengths, text: lines.join(''), sourceLines, dates: dates.join(''), words, runs };
+    return { input, records, tables, kinds, lengths, text: lines.join(''), sourceLines, dates: dates.join(''), words, runs: joinRuns(runs) };
   }
 }
