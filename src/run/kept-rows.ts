@@ -13,6 +13,8 @@ import * as path from 'node:path';
  */
 
 const ARENA_BYTES = 1 << 20;
+/** Adopted record buffers at least this large become arenas themselves; smaller ones are copied. */
+const ADOPT_BYTES = 64 * 1024;
 /**
  * Record: u32 key bytes, u32 line bytes, u32 source line (0 = none), u16 input, u16 partition day
  * (indexes into this KeptRows' tables of them), f64 arrival, u32 line length as text (UTF-16
@@ -98,22 +100,36 @@ export class KeptRows {
 
   /**
    * Takes over `records` (made with `writeKeptHeader`, each followed by its key and line, all of
-   * one input and partition day) without copying them: this buffer becomes one of the arenas, its
-   * records get their input, day and arrival here. The caller must not reuse it.
+   * one input and partition day): a large buffer becomes one of the arenas without a copy, a small
+   * one (a few rows between two lines the general path took) is copied into the current arena, so
+   * arenas stay few. The records get their input, day and arrival here; the caller must not reuse
+   * the buffer.
    */
   adopt(records: Buffer, input: string, date: string): void {
     const inputIndex = this.inputs.indexOf(input);
     const dateIndex = this.dates.indexOf(date);
-    const arena = this.arenas.push(records) - 1;
-    let at = 0;
-    while (at < records.length) {
-      const keyBytes = records.readUInt32LE(at);
-      records.writeUInt16LE(inputIndex, at + INPUT_AT);
-      records.writeUInt16LE(dateIndex, at + DATE_AT);
-      records.writeDoubleLE(this.seq++, at + SEQ_AT);
+    let arena: number;
+    let at: number;
+    if (records.length >= ADOPT_BYTES) {
+      arena = this.arenas.push(records) - 1;
+      at = 0;
+    } else {
+      const into = this.room(records.length);
+      arena = this.current;
+      at = this.used;
+      records.copy(into, at);
+      this.used += records.length;
+    }
+    const target = this.arenas[arena];
+    const end = at + records.length;
+    while (at < end) {
+      const keyBytes = target.readUInt32LE(at);
+      target.writeUInt16LE(inputIndex, at + INPUT_AT);
+      target.writeUInt16LE(dateIndex, at + DATE_AT);
+      target.writeDoubleLE(this.seq++, at + SEQ_AT);
       this.offsets.push(arena * 2 ** 32 + at);
-      this.keys.push(records.toString('utf8', at + HEADER_BYTES, at + HEADER_BYTES + keyBytes));
-      at += HEADER_BYTES + keyBytes + records.readUInt32LE(at + 4);
+      this.keys.push(target.toString('utf8', at + HEADER_BYTES, at + HEADER_BYTES + keyBytes));
+      at += HEADER_BYTES + keyBytes + target.readUInt32LE(at + 4);
     }
     this.bytes += records.length;
     if (this.bytes >= this.memoryBytes) this.spill();
@@ -257,12 +273,7 @@ export class KeptRows {
   private append(key: string, row: KeptRow): number {
     // Room for the worst case (3 UTF-8 bytes per UTF-16 unit), so the strings are written without
     // measuring them first.
-    const worst = HEADER_BYTES + 3 * (key.length + row.line.length);
-    if (this.current < 0 || this.used + worst > this.arenas[this.current].length) {
-      this.current = this.arenas.push(Buffer.allocUnsafe(Math.max(ARENA_BYTES, worst))) - 1;
-      this.used = 0;
-    }
-    const arena = this.arenas[this.current];
+    const arena = this.room(HEADER_BYTES + 3 * (key.length + row.line.length));
     const start = this.used;
     const keyBytes = arena.write(key, start + HEADER_BYTES, 'utf8');
     const lineBytes = arena.write(row.line, start + HEADER_BYTES + keyBytes, 'utf8');
@@ -278,6 +289,15 @@ export class KeptRows {
     this.bytes += needed;
     // Offset = arena number * 2^32 + position: exact in a double for any realistic buffer.
     return this.current * 2 ** 32 + start;
+  }
+
+  /** The current arena, with at least `bytes` free after `used` (a new arena when it has not). */
+  private room(bytes: number): Buffer {
+    if (this.current < 0 || this.used + bytes > this.arenas[this.current].length) {
+      this.current = this.arenas.push(Buffer.allocUnsafe(Math.max(ARENA_BYTES, bytes))) - 1;
+      this.used = 0;
+    }
+    return this.arenas[this.current];
   }
 
   /** The bytes of the record at `offset` (a view, not a copy). */
