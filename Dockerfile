@@ -27,8 +27,12 @@ COPY bin ./bin
 COPY config ./config
 COPY sql ./sql
 # Runs as the unprivileged `node` user (uid 1000); ./lake, ./landing and warehouse.duckdb land in /data.
-RUN mkdir /data && chown node:node /data
+RUN mkdir /data /app/.compile-cache && chown node:node /data /app/.compile-cache
 USER node
+# The code cache of every module the CLI loads, made now as the user that runs it (Node keys the
+# cache by uid): each task then starts ~30 ms sooner (bin/soundlake.js, docs/benchmarks.md).
+ENV NODE_COMPILE_CACHE=/app/.compile-cache
+RUN node /app/bin/soundlake.js --help >/dev/null
 WORKDIR /data
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/bin/soundlake.js"]
 CMD ["jobs"]

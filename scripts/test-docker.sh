@@ -31,6 +31,8 @@ check "docker run soundlake prints the jobs" bash -c "docker run --rm $image | g
 check "the container's user is not root" bash -c "[ \"\$(docker run --rm --entrypoint id $image -u)\" != 0 ]"
 check "the image carries no .env, tests or TypeScript sources" \
   docker run --rm --entrypoint sh "$image" -c 'test ! -e /app/.env && test ! -e /app/tests && test ! -e /app/src && [ -z "$(find /app -name "*.ts" -not -name "*.d.ts" -not -path "*/node_modules/*")" ]'
+check "the CLI starts from the code cache made at build (no module compiled again)" \
+  bash -c "docker run --rm -e NODE_DEBUG_NATIVE=COMPILE_CACHE $image --version 2>&1 | grep -q 'dist/src/cli.js was accepted'"
 check "the full image has Chromium" docker run --rm --entrypoint /usr/bin/chromium "$image" --version
 check "the slim image has no Chromium" docker run --rm --entrypoint sh "$image-slim" -c 'test ! -e /usr/bin/chromium'
 
