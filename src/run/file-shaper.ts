@@ -29,14 +29,18 @@ export interface FileShaperModule {
   shapeFile: ShapeFile<unknown, unknown>;
 }
 
-/** A FileShapingSink that packs everything into `builder` (then built per chunk into a ShapedBatch). */
-export function batchShapingSink(logicalDate: string, builder: ShapedBatchBuilder): FileShapingSink {
-  const shaper = new RowShaper(logicalDate, (op) => builder.add(op));
+/** A FileShapingSink whose rows and rejects go through `shaper`, and whose byte-level runs go to `run`. */
+export function shapingSink(shaper: RowShaper, run: FileShapingSink['run']): FileShapingSink {
   return {
     row: (table, row, origin) => shaper.row(table, row, origin),
     record: (table, record, origin) => shaper.record(table, record, origin),
     text: (table, fields, origin, checks) => shaper.text(table, fields, origin, checks),
     reject: (table, reason, fields, origin, extra) => shaper.reject(table, reason, fields, origin, extra),
-    run: (table, run) => builder.addRun(qualifiedName(table), run),
+    run,
   };
+}
+
+/** A FileShapingSink that packs everything into `builder` (then built per chunk into a ShapedBatch). */
+export function batchShapingSink(logicalDate: string, builder: ShapedBatchBuilder): FileShapingSink {
+  return shapingSink(new RowShaper(logicalDate, (op) => builder.add(op)), (table, run) => builder.addRun(qualifiedName(table), run));
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { qualifiedName, type TableDef } from '../../src/core/table';
 import { SeededRandom } from '../../src/generate/seeded-random';
 import { shapeFile, type LandingTask } from '../../src/jobs/listening-events/shape-landing-file';
-import type { FileShapingSink } from '../../src/run/file-shaper';
+import { shapingSink } from '../../src/run/file-shaper';
 import { KeptRows } from '../../src/run/kept-rows';
 import { RowShaper } from '../../src/run/row-shaper';
 import { songs, users } from '../../src/tables/listening';
@@ -41,18 +41,12 @@ async function shape(table: TableDef, file: string, generalOnly: boolean, readBy
     if (op.kind === 'reject') rejects.push(`${op.table} ${op.line}`);
     else kept.add(op.key!, { line: op.line, date: op.date, input, sourceLine: op.origin.line });
   });
-  const sink: FileShapingSink = {
-    row: (t, r, o) => shaper.row(t, r, o),
-    record: (t, r, o) => shaper.record(t, r, o),
-    text: (t, f, o, c) => shaper.text(t, f, o, c),
-    reject: (t, reason, f, o, e) => shaper.reject(t, reason, f, o, e),
-    run: (t, run) => {
-      expect(t).toBe(table);
-      fastRows += run.rows;
-      // A copy, as a run crossing threads is.
-      kept.adopt(Buffer.from(run.bytes), input, run.date);
-    },
-  };
+  const sink = shapingSink(shaper, (t, run) => {
+    expect(t).toBe(table);
+    fastRows += run.rows;
+    // A copy, as a run crossing threads is.
+    kept.adopt(Buffer.from(run.bytes), input, run.date);
+  });
   const task: LandingTask = { name: input, table: qualifiedName(table), path: file, size: fs.statSync(file).size, described: file, maxFieldChars: 64, generalOnly, readBytes };
   const chunks = shapeFile(task, sink, { lineageSuffix: ',"run",2026-12-05T00:00:00Z', logicalDate: LOGICAL_DATE });
   let records = 0;

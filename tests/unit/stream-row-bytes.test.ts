@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { qualifiedName } from '../../src/core/table';
 import { SeededRandom } from '../../src/generate/seeded-random';
 import { shapeFile, type LandingTask } from '../../src/jobs/listening-events/shape-landing-file';
-import type { FileShapingSink } from '../../src/run/file-shaper';
+import { shapingSink } from '../../src/run/file-shaper';
 import { RowShaper } from '../../src/run/row-shaper';
 import { streams } from '../../src/tables/listening';
 import { tempDir } from '../support/temp-dir';
@@ -36,19 +36,13 @@ async function shape(file: string, generalOnly: boolean, readBytes?: number): Pr
     if (op.kind === 'reject') rejects.push(`${op.table} ${op.line}`);
     else rowsOf(`${op.table} ${op.date}`).push(`${op.line}${LINEAGE}\n`);
   });
-  const sink: FileShapingSink = {
-    row: (t, r, o) => shaper.row(t, r, o),
-    record: (t, r, o) => shaper.record(t, r, o),
-    text: (t, f, o, c) => shaper.text(t, f, o, c),
-    reject: (t, reason, f, o, e) => shaper.reject(t, reason, f, o, e),
-    run: (table, run) => {
-      const text = Buffer.from(run.bytes).toString('latin1');
-      const lines = text.split(/(?<=\n)/);
-      expect(lines).toHaveLength(run.rows);
-      fastRows += run.rows;
-      rowsOf(`${qualifiedName(table)} ${run.date}`).push(...lines);
-    },
-  };
+  const sink = shapingSink(shaper, (table, run) => {
+    const text = Buffer.from(run.bytes).toString('latin1');
+    const lines = text.split(/(?<=\n)/);
+    expect(lines).toHaveLength(run.rows);
+    fastRows += run.rows;
+    rowsOf(`${qualifiedName(table)} ${run.date}`).push(...lines);
+  });
   const task: LandingTask = { name: path.basename(file), table: qualifiedName(streams), path: file, size: fs.statSync(file).size, described: file, maxFieldChars: 64, generalOnly, readBytes };
   const chunks = shapeFile(task, sink, { lineageSuffix: LINEAGE, logicalDate: '2026-12-05' });
   let records = 0;
