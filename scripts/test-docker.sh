@@ -53,7 +53,8 @@ check "the demo's lake files appear in the mounted volume" bash -c "ls $work/lak
 
 # SIGTERM (docker stop, as ECS does) aborts a run cleanly: exit 1, nothing committed.
 docker run --rm -v "$work:/data" "$image" generate listening-events --out /data/big --events 3000000 >/dev/null
-cid=$(docker run -d -e LISTENING_EVENTS_LANDING_URL=/data/big -e LAKE_URL=/data/stop-lake -v "$work:/data" "$image" run listening-events)
+# The files were just written: without settle_seconds = 0 the run would leave them all to settle.
+cid=$(docker run -d -e LISTENING_EVENTS_SETTLE_SECONDS=0 -e LISTENING_EVENTS_LANDING_URL=/data/big -e LAKE_URL=/data/stop-lake -v "$work:/data" "$image" run listening-events)
 # Stop it once it is reading (its first progress or "reading" line), not before.
 for _ in $(seq 1 60); do docker logs "$cid" 2>&1 | grep -q '"message":"reading"' && break; sleep 0.5; done
 docker stop -t 30 "$cid" >/dev/null
