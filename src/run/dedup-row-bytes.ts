@@ -33,8 +33,11 @@ const KINDS: Partial<Record<string, Kind>> = { string: Kind.Text, integer: Kind.
 /** `true` and `false` as bytes. */
 const TRUE = [116, 114, 117, 101];
 const FALSE = [102, 97, 108, 115, 101];
-/** Records buffer size; runs taken are views of it, so a general line between rows costs no allocation. */
-const BUFFER_BYTES = 256 * 1024;
+/**
+ * Records buffer size. Runs are views of it (a general line between rows costs no allocation), and
+ * a full buffer is closed as a run rather than copied on, so what KeptRows adopts is what it holds.
+ */
+const BUFFER_BYTES = 1024 * 1024;
 
 export class DedupRowBytes {
   private readonly kinds: Kind[];
@@ -46,10 +49,11 @@ export class DedupRowBytes {
   private readonly bounds: Int32Array;
   private readonly time = new Int32Array(7);
   private out: Buffer;
-  /** Records not taken yet are `out[taken..used)`. */
+  /** Records not taken yet are `out[taken..used)`, `rows` of them, after the runs of full buffers in `closed`. */
   private taken = 0;
   private used = 0;
   private rows = 0;
+  private closed: RowRun[] = [];
 
   /**
    * The fast path of `table`, or undefined when its shape is not one it takes (no dedupe within
@@ -163,28 +167,32 @@ export class DedupRowBytes {
     return true;
   }
 
-  /** The records shaped since the last call, as one run of the logical date (kept-row records, not lake lines). */
+  /** The records shaped since the last call, as runs of the logical date (kept-row records, not lake lines). */
   take(): RowRun[] {
-    if (this.rows === 0) return [];
-    // A view: the records are taken over where they go (KeptRows.adopt) and never written again here.
-    const run = { date: this.date, bytes: this.out.subarray(this.taken, this.used), rows: this.rows };
-    this.taken = this.used;
-    this.rows = 0;
-    return [run];
+    this.close();
+    const runs = this.closed;
+    this.closed = [];
+    return runs;
   }
 
   /** Buffers handed on are never reused (they are adopted, not copied). */
   recycle(): void {}
 
-  /** At least `bytes` free after the records so far (records not taken yet move to a new buffer). */
+  /** The records not taken yet become a run: a view, taken over where it goes (KeptRows.adopt), never written again here. */
+  private close(): void {
+    if (this.rows === 0) return;
+    this.closed.push({ date: this.date, bytes: this.out.subarray(this.taken, this.used), rows: this.rows });
+    this.taken = this.used;
+    this.rows = 0;
+  }
+
+  /** At least `bytes` free after the records so far: when the buffer has not, its records become a run and a new one starts. */
   private room(bytes: number): Buffer {
     if (this.used + bytes > this.out.length) {
-      const pending = this.used - this.taken;
-      const fresh = Buffer.allocUnsafe(Math.max(BUFFER_BYTES, 2 * (pending + bytes)));
-      this.out.copy(fresh, 0, this.taken, this.used);
-      this.out = fresh;
+      this.close();
+      this.out = Buffer.allocUnsafe(Math.max(BUFFER_BYTES, bytes));
       this.taken = 0;
-      this.used = pending;
+      this.used = 0;
     }
     return this.out;
   }
