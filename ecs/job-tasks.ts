@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { autoWorkers } from '../src/runner/run-settings';
 import { pipesWired, type DeploySettings } from './deploy-settings';
 import { JOB_DEPLOYMENTS, pascal, type JobDeployment } from './job-deployments';
 import { StackUnit } from './stack-unit';
@@ -46,6 +47,11 @@ function taskRole(scope: Construct, s: DeploySettings): iam.Role {
   });
 }
 
+/** Whole vCPUs of a task of `cpu` units (1024 = 1 vCPU), at least 1. */
+function taskVcpus(cpu: number): number {
+  return Math.max(1, Math.floor(cpu / 1024));
+}
+
 /** Settings every job gets; a test checks each is a variable soundlake reads. */
 function environment(d: JobDeployment, s: DeploySettings, region: string): Record<string, string> {
   return {
@@ -53,9 +59,12 @@ function environment(d: JobDeployment, s: DeploySettings, region: string): Recor
     S3_REGION: region,
     RUN_LOG_LEVEL: 'info',
     RUN_METRICS: 'emf',
-    // The task's vCPUs: a Fargate task may see more CPUs than its quota lets it use
-    // (1024 units = 1 vCPU), and threads beyond the quota only contend.
-    RUN_WORKERS: String(Math.max(1, Math.floor(d.cpu / 1024))),
+    // From the task's vCPUs, not the CPUs it sees: a Fargate task may see more than its quota lets
+    // it use (1024 units = 1 vCPU), and threads beyond the quota only contend. Shaping threads by
+    // the rule `workers = auto` applies to cores (none up to 2); libuv's pool, which compresses,
+    // one thread per vCPU (at least 2), as bin/soundlake.js sizes it from the cores it sees.
+    RUN_WORKERS: String(autoWorkers(taskVcpus(d.cpu))),
+    UV_THREADPOOL_SIZE: String(Math.max(2, taskVcpus(d.cpu))),
     ...(d.job === 'listening-events' ? { LISTENING_EVENTS_LANDING_URL: `s3://${s.lakeBucketName}/${s.landingPrefix}` } : {}),
     ...(d.job === 'spotify-playlist' ? { SPOTIFY_PLAYLIST_PLAYLIST_IDS: s.spotifyPlaylistIds } : {}),
     ...(d.job === 'spotify-artists' ? { SPOTIFY_ARTISTS_ARTIST_IDS: s.spotifyArtistIds } : {}),

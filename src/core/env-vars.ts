@@ -9,4 +9,6 @@ export const OTHER_ENV_VARS = [
   'AWS_ACCESS_KEY_ID',
   'DISTROKID_EMAIL',
   'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+  // libuv's thread pool (compression, file I/O): bin/soundlake.js sizes it to the cores unless set.
+  'UV_THREADPOOL_SIZE',
 ] as const;

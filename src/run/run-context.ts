@@ -53,6 +53,8 @@ export interface RunContext {
   spoolDir: string;
   /** `[run] workers`: threads a job may shape rows on (1: the main thread only). */
   workers: number;
+  /** `[run] workers = auto`: the count came from the cores, so small inputs stay on the main thread (file-shaping-pool.ts `shapingThreads`). */
+  workersAuto: boolean;
   inputs: InputLedger;
   io: IoCounters;
   state: JobState;

@@ -18,15 +18,18 @@ export interface RunSettings {
   leaseMs: number;
   /** `[run] workers`: worker threads that parse, validate and serialise input files (1: none). */
   workers: number;
+  /** `[run] workers = auto`: threads also only for inputs large enough to pay for them (see shapingThreads). */
+  workersAuto: boolean;
   /** `[run] dedup_memory_mb` in bytes: rows a deduplicated table keeps in memory before spilling a sorted run. */
   dedupMemoryBytes: number;
 }
 
 /**
  * `workers = auto`: shaping threads only where they pay. On 2 cores the main thread shapes rows
- * while the thread pool compresses, and threads only contend (measured: 1M streams 2.02 s with
- * none, 2.15 s and 40 % more memory with 2; docs/benchmarks.md). Above that, a thread per core but
- * one, which routes and writes (not measured here: no machine with more cores was at hand).
+ * while the thread pool compresses, and threads only contend (measured: 1M bench set 1.0 s with
+ * none, 1.17 s and 30 % more memory with 2; docs/benchmarks.md). Above that, a thread per core but
+ * one, which routes and writes (not measured here: no machine with more cores was at hand). Small
+ * inputs stay on the main thread whatever the cores (file-shaping-pool.ts `shapingThreads`).
  */
 export function autoWorkers(cores: number): number {
   return cores <= 2 ? 1 : cores - 1;
@@ -55,6 +58,7 @@ export function readRunSettings(config: Config): RunSettings {
     progressSeconds: config.number('run', 'progress_seconds', { min: 0.1, max: 3600, unit: 'seconds' }),
     leaseMs: Math.round(config.number('run', 'lease_seconds', { min: 1, max: 86_400, unit: 'seconds' }) * 1000),
     workers: readWorkers(config),
+    workersAuto: config.string('run', 'workers').trim() === 'auto',
     dedupMemoryBytes: Math.round(config.int('run', 'dedup_memory_mb', { min: 1, max: 65_536, unit: 'MiB' }) * 1024 * 1024),
   };
 }

@@ -109,7 +109,10 @@ describe('ecs/: the CDK app', () => {
       const c = container(task);
       const env = Object.fromEntries((c.Environment as { Name: string; Value: string }[]).map((e) => [e.Name, e.Value]));
       expect(env.RUN_METRICS).toBe('emf');
-      expect(env.RUN_WORKERS).toBe(String(Math.max(1, Number(task.Properties.Cpu) / 1024)));
+      // Threads by the `auto` rule on the task's vCPUs (none up to 2), the compression pool one per vCPU (at least 2).
+      const vcpus = Math.max(1, Math.floor(Number(task.Properties.Cpu) / 1024));
+      expect(env.RUN_WORKERS).toBe(String(vcpus <= 2 ? 1 : vcpus - 1));
+      expect(env.UV_THREADPOOL_SIZE).toBe(String(Math.max(2, vcpus)));
       for (const name of Object.keys(env)) expect({ task: id, name, known: known.has(name), secret: secrets.has(name) }).toEqual({ task: id, name, known: true, secret: false });
       for (const secret of (c.Secrets ?? []) as { Name: string; ValueFrom: string }[]) {
         expect(known.has(secret.Name)).toBe(true);

@@ -21,7 +21,7 @@ import {
   type ListeningRecord,
 } from '../../sources/listening-events/read-landing-file';
 import { listeningTables } from '../../tables/listening';
-import { compiledShaper, shapeFilesInProcess, shapeFilesOnThreads, type FileHooks } from '../../run/file-shaping-pool';
+import { compiledShaper, shapeFilesInProcess, shapeFilesOnThreads, shapingThreads, type FileHooks } from '../../run/file-shaping-pool';
 import type { ShapeFile } from '../../run/file-shaper';
 import { qualifiedName } from '../../core/table';
 import { shapeFile, type LandingTask } from './shape-landing-file';
@@ -142,9 +142,10 @@ export const listeningEventsJob: Job<ListeningEventsConfig, ListeningRecord> = {
         return false;
       });
       const landingFiles = settled.map(({ name, table }) => ({ name, table, version: versions.get(name)! }));
-      const shaper = ctx.workers > 1 && landingFiles.length > 1 ? compiledShaper(__dirname, 'shape-landing-file') : undefined;
+      const threads = shapingThreads(ctx, landingFiles.map((f) => f.version.size));
+      const shaper = threads > 1 ? compiledShaper(__dirname, 'shape-landing-file') : undefined;
       const hooks = landingHooks(landing, config.maxFieldChars, spoolDir, ctx);
-      if (shaper) yield* shapeFilesOnThreads(shaper, landingFiles, hooks, ctx.workers, ctx);
+      if (shaper) yield* shapeFilesOnThreads(shaper, landingFiles, hooks, threads, ctx);
       else yield* shapeFilesInProcess(shapeFile as ShapeFile<unknown, unknown>, landingFiles, hooks, ctx);
     } finally {
       await fsp.rm(spoolDir, { recursive: true, force: true });
