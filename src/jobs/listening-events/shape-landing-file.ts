@@ -52,6 +52,10 @@ interface LineFastPath {
 export const shapeFile: ShapeFile<LandingTask, LandingOutcome> = async function* (task, out, context) {
   const table = listeningTables.find((t) => qualifiedName(t) === task.table);
   if (!table) throw new Error(`a landing task names table ${task.table}, which listening-events does not write`);
+  // The file is checked as a whole once, before either path uses a row (the fast paths rely on it
+  // being UTF-8); a file the fast path hands back is not checked again.
+  const problem = await fileProblem(task.name, task.path, task.size);
+  if (problem !== undefined) return { status: 'error', reason: problem };
   const fast: LineFastPath | undefined = task.generalOnly
     ? undefined
     : table === streams
@@ -81,8 +85,6 @@ async function* shapeGeneral(task: LandingTask, table: TableDef, out: FileShapin
  * the header is not the table's exactly, or has no line end in the first chunk.
  */
 async function* shapeFast(task: LandingTask, table: TableDef, out: FileShapingSink, fast: LineFastPath): AsyncGenerator<number, LandingOutcome | 'general'> {
-  const problem = await fileProblem(task.name, task.path, task.size);
-  if (problem !== undefined) return { status: 'error', reason: problem };
   const parser = new DelimitedParser(',', task.maxFieldChars);
   const decoder = new StringDecoder('utf8');
   let layout: FileLayout | undefined;

@@ -73,17 +73,16 @@ export async function fileProblem(name: string, file: string, size: number): Pro
 export type LandingOutcome = { status: 'processed'; ignoredColumns: readonly string[] } | { status: 'error'; reason: string };
 
 /**
- * Reads one local landing file (checked as a whole first, then parsed) as batches of records, one
- * per chunk read; the generator's return value is the file's outcome. The part of reading a file
- * that needs no lake, no ledger and no log: the main thread and the worker threads share it.
+ * Parses one local landing file, already checked as a whole (`fileProblem`), as batches of
+ * records, one per chunk read; the generator's return value is the file's outcome. The part of
+ * reading a file that needs no lake, no ledger and no log: the main thread and the worker threads
+ * share it.
  */
 export async function* parseLandingFile(
   file: { name: string; table: TableDef; path: string; size: number; /** How messages name it (the landing store's description). */ described: string },
   maxFieldChars: number,
 ): AsyncGenerator<ListeningRecord[], LandingOutcome> {
   const { name } = file;
-  const problem = await fileProblem(name, file.path, file.size);
-  if (problem !== undefined) return { status: 'error', reason: problem };
   let layout: FileLayout | undefined;
   let failure: string | undefined;
   let batch: ListeningRecord[] = [];
