@@ -124,9 +124,7 @@ export class KeptRows {
     const end = at + records.length;
     while (at < end) {
       const keyBytes = target.readUInt32LE(at);
-      target.writeUInt16LE(inputIndex, at + INPUT_AT);
-      target.writeUInt16LE(dateIndex, at + DATE_AT);
-      target.writeDoubleLE(this.seq++, at + SEQ_AT);
+      this.stamp(target, at, inputIndex, dateIndex);
       this.offsets.push(arena * 2 ** 32 + at);
       this.keys.push(target.toString('utf8', at + HEADER_BYTES, at + HEADER_BYTES + keyBytes));
       at += HEADER_BYTES + keyBytes + target.readUInt32LE(at + 4);
@@ -277,18 +275,20 @@ export class KeptRows {
     const start = this.used;
     const keyBytes = arena.write(key, start + HEADER_BYTES, 'utf8');
     const lineBytes = arena.write(row.line, start + HEADER_BYTES + keyBytes, 'utf8');
-    arena.writeUInt32LE(keyBytes, start);
-    arena.writeUInt32LE(lineBytes, start + 4);
-    arena.writeUInt32LE(row.sourceLine ?? 0, start + 8);
-    arena.writeUInt16LE(this.inputs.indexOf(row.input), start + INPUT_AT);
-    arena.writeUInt16LE(this.dates.indexOf(row.date), start + DATE_AT);
-    arena.writeDoubleLE(this.seq++, start + SEQ_AT);
-    arena.writeUInt32LE(row.line.length, start + CHARS_AT);
+    writeKeptHeader(arena, start, keyBytes, lineBytes, row.sourceLine ?? 0, row.line.length);
+    this.stamp(arena, start, this.inputs.indexOf(row.input), this.dates.indexOf(row.date));
     const needed = HEADER_BYTES + keyBytes + lineBytes;
     this.used += needed;
     this.bytes += needed;
     // Offset = arena number * 2^32 + position: exact in a double for any realistic buffer.
     return this.current * 2 ** 32 + start;
+  }
+
+  /** The rest of the header of the record at `at`: its input, its day and its arrival (the next). */
+  private stamp(arena: Buffer, at: number, inputIndex: number, dateIndex: number): void {
+    arena.writeUInt16LE(inputIndex, at + INPUT_AT);
+    arena.writeUInt16LE(dateIndex, at + DATE_AT);
+    arena.writeDoubleLE(this.seq++, at + SEQ_AT);
   }
 
   /** The current arena, with at least `bytes` free after `used` (a new arena when it has not). */
@@ -309,8 +309,9 @@ export class KeptRows {
 }
 
 /**
- * The header of a record shaped at the byte level, for `adopt`: the key (`keyBytes` of UTF-8) and
- * the line (`lineBytes`, `lineChars` as text) follow it; input, day and arrival are left to `adopt`.
+ * The header of a record, as `add` writes it and a byte-level shaper does for `adopt`: the key
+ * (`keyBytes` of UTF-8) and the line (`lineBytes`, `lineChars` as text) follow it; its input, day
+ * and arrival are stamped by KeptRows.
  */
 export function writeKeptHeader(out: Buffer, at: number, keyBytes: number, lineBytes: number, sourceLine: number, lineChars: number): void {
   out.writeUInt32LE(keyBytes, at);
