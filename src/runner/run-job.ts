@@ -144,7 +144,7 @@ async function takeOver(
 }
 
 /** What a job sees of the run; housekeeping steps it registers are collected in `housekeeping`. */
-async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: AbortSignal, housekeeping: HousekeepingStep[], workers: { count: number; auto: boolean }): Promise<RunContext> {
+async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: AbortSignal, housekeeping: HousekeepingStep[], threads: Pick<RunSettings, 'workers' | 'workersAuto'>): Promise<RunContext> {
   const { scope, runId, dryRun } = run;
   return {
     job: run.job,
@@ -157,8 +157,8 @@ async function runContext(lake: Store, run: RunIdentity, log: Logger, signal: Ab
     lake,
     shard: run.shard,
     window: run.window,
-    workers: workers.count,
-    workersAuto: workers.auto,
+    workers: threads.workers,
+    workersAuto: threads.workersAuto,
     spoolDir: dryRun ? path.join(os.tmpdir(), 'soundlake-dry-run', runId) : lake.spoolDir(scope, runId),
     inputs: new InputLedger(),
     io: new IoCounters(),
@@ -274,7 +274,7 @@ export async function runJob<C, R>(job: Job<C, R>, options: RunOptions = {}): Pr
     if (!run.dryRun) ({ lease, base, voided } = await takeOver(lake, run, settings, log, options.allJobs ?? [job.name], options.runId !== undefined));
     const aborts = options.signal ?? new AbortController().signal;
     const housekeeping: HousekeepingStep[] = [];
-    const ctx = await runContext(lake, run, log, lease ? AbortSignal.any([aborts, lease.signal]) : aborts, housekeeping, { count: settings.workers, auto: settings.workersAuto });
+    const ctx = await runContext(lake, run, log, lease ? AbortSignal.any([aborts, lease.signal]) : aborts, housekeeping, settings);
     lap('prepare');
 
     const tty = process.stderr.isTTY && !options.logStream ? process.stderr : undefined;

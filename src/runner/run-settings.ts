@@ -36,11 +36,11 @@ export function autoWorkers(cores: number): number {
 }
 
 /** `[run] workers`: a count, or `auto` (autoWorkers of the cores this task has). */
-function readWorkers(config: Config): number {
+function readWorkers(config: Config): { workers: number; workersAuto: boolean } {
   const raw = config.string('run', 'workers').trim();
-  if (raw === 'auto') return autoWorkers(os.availableParallelism());
+  if (raw === 'auto') return { workers: autoWorkers(os.availableParallelism()), workersAuto: true };
   if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 256) config.fail('run', 'workers', 'auto, or a whole number of threads from 1 to 256');
-  return Number(raw);
+  return { workers: Number(raw), workersAuto: false };
 }
 
 export function readRunSettings(config: Config): RunSettings {
@@ -57,8 +57,7 @@ export function readRunSettings(config: Config): RunSettings {
     logLevel,
     progressSeconds: config.number('run', 'progress_seconds', { min: 0.1, max: 3600, unit: 'seconds' }),
     leaseMs: Math.round(config.number('run', 'lease_seconds', { min: 1, max: 86_400, unit: 'seconds' }) * 1000),
-    workers: readWorkers(config),
-    workersAuto: config.string('run', 'workers').trim() === 'auto',
+    ...readWorkers(config),
     dedupMemoryBytes: Math.round(config.int('run', 'dedup_memory_mb', { min: 1, max: 65_536, unit: 'MiB' }) * 1024 * 1024),
   };
 }

@@ -29,5 +29,5 @@ export function transformListeningRecord(record: ListeningRecord, emit: Pick<Row
     emit.reject(table, `expected ${layout.width} fields, found ${fields.length}`, values, origin, fields.slice(layout.width));
     return;
   }
-  emit.text(table, values, origin, CHECKS.get(table));
+  emit.text(table, values, origin, listeningChecks(table));
 }
